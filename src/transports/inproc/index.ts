@@ -1,0 +1,67 @@
+import type { Clock } from "../../core/clock.js";
+import type { CallContext, CallRequest, CallResponse, Transport } from "../call.js";
+import { openCallScope, raceAbort } from "../call-scope.js";
+import type { MessageType } from "../definition.js";
+import { unknownMethodError, type Router } from "../router.js";
+import { errorForCaller } from "../rpc-error.js";
+import { systemClock } from "../system-clock.js";
+
+/** Options of {@link createInProcessTransport}. */
+export interface InProcessOptions {
+  /**
+   * Encode and decode every message on the way in and out, as a wire would, so
+   * serialization bugs and shared mutable objects show up here too. Default: true.
+   */
+  readonly codec?: boolean;
+  /** Times deadlines. Default: the system clock. */
+  readonly clock?: Clock;
+  /** Sees every error a handler threw that was not an RpcError (the caller gets UNKNOWN). */
+  readonly onUnexpectedError?: (error: unknown, path: string) => void;
+}
+
+/** A transport that calls the router's handlers directly, in this process. */
+export function createInProcessTransport(router: Router, options: InProcessOptions = {}): Transport {
+  const codec = options.codec ?? true;
+  const clock = options.clock ?? systemClock;
+  const copy = <T>(type: MessageType<T>, message: T): T => (codec ? type.decode(type.encode(message).finish()) : message);
+  const fail = (error: unknown, path: string) => errorForCaller(error, (e) => options.onUnexpectedError?.(e, path));
+
+  return {
+    async call(request: CallRequest): Promise<CallResponse> {
+      const handler = router.lookup(request.path);
+      if (!handler) throw unknownMethodError(request.path);
+      const message = copy(handler.method.requestType, request.message);
+      const scope = openCallScope(clock, request);
+      const context: CallContext = { path: request.path, signal: scope.signal, deadline: request.deadline, metadata: request.metadata };
+
+      if (handler.kind === "unary") {
+        try {
+          const result = await raceAbort(handler.invoke(message, context), scope.signal);
+          return { stream: false, message: copy(handler.method.responseType, result) };
+        } catch (error) {
+          throw fail(error, request.path);
+        } finally {
+          scope.close();
+        }
+      }
+
+      const source = handler.invoke(message, context)[Symbol.asyncIterator]();
+      async function* messages(): AsyncGenerator<unknown> {
+        try {
+          while (true) {
+            const item = await raceAbort(source.next(), scope.signal);
+            if (item.done) return;
+            yield copy(handler!.method.responseType, item.value);
+          }
+        } catch (error) {
+          throw fail(error, request.path);
+        } finally {
+          scope.close();
+          // The consumer stopped early, failed or was cancelled: stop the handler too.
+          void source.return?.()?.catch(() => {});
+        }
+      }
+      return { stream: true, messages: messages() };
+    },
+  };
+}
