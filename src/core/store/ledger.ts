@@ -1,0 +1,71 @@
+import type { Clock } from "../clock.js";
+import type { SqlStore } from "./sql-store.js";
+
+/**
+ * The tables every service keeps beside its own: the log of operations it
+ * performed, and the orders it was told to cancel (tombstones), so that a late
+ * or repeated forward call for a cancelled order is refused instead of applied.
+ */
+export const LEDGER_SCHEMA = `
+CREATE TABLE IF NOT EXISTS operacoes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  pedido_id INTEGER,
+  operacao TEXT NOT NULL,
+  resultado TEXT NOT NULL,
+  detalhe TEXT,
+  em TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pedidos_cancelados (
+  pedido_id INTEGER PRIMARY KEY,
+  motivo TEXT NOT NULL,
+  em TEXT NOT NULL
+);`;
+
+/** One row of `operacoes`. */
+export interface Operation {
+  readonly pedidoId: number | null;
+  /** The RPC or step, e.g. `ProcessarPagamento`. */
+  readonly operacao: string;
+  /** What happened, e.g. `aprovado`, `repetido`, `recusado`. */
+  readonly resultado: string;
+  readonly detalhe?: string;
+}
+
+/** The operations log and the tombstones of one service's database. */
+export class Ledger {
+  constructor(
+    private readonly store: SqlStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Appends to the operations log. */
+  record(op: Operation): void {
+    this.store.run("INSERT INTO operacoes (pedido_id, operacao, resultado, detalhe, em) VALUES (?, ?, ?, ?, ?)", [
+      op.pedidoId,
+      op.operacao,
+      op.resultado,
+      op.detalhe ?? null,
+      isoNow(this.clock),
+    ]);
+  }
+
+  /** Marks an order cancelled for this service; a second mark keeps the first reason. */
+  markCancelled(pedidoId: number, motivo: string): void {
+    this.store.run("INSERT OR IGNORE INTO pedidos_cancelados (pedido_id, motivo, em) VALUES (?, ?, ?)", [
+      pedidoId,
+      motivo,
+      isoNow(this.clock),
+    ]);
+  }
+
+  /** The cancellation reason if this service was told to cancel the order. */
+  cancelledReason(pedidoId: number): string | undefined {
+    return this.store.get<{ motivo: string }>("SELECT motivo FROM pedidos_cancelados WHERE pedido_id = ?", [pedidoId])
+      ?.motivo;
+  }
+}
+
+/** The clock's current time as an ISO-8601 string, the format of every date column. */
+export function isoNow(clock: Clock): string {
+  return new Date(clock.now()).toISOString();
+}
