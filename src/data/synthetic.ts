@@ -142,7 +142,7 @@ export function generateOrders(seed: number, catalog: SyntheticCatalog, opts: { 
   if (numPedidos > 0 && (catalog.clientes.length === 0 || catalog.produtos.length === 0)) {
     throw new RangeError("generateOrders: pedidos need at least one cliente and one produto");
   }
-  // A second stream, so the catalog of a seed does not depend on the order count.
+  // A stream of its own, distinct from the catalog's, so orders never replay its draws.
   const faker = seededFaker(seed, 1);
   const ref = REFERENCE_DATE.getTime();
   const out: SyntheticOrders = { pedidos: [], itens: [], pagamentos: [], notasFiscais: [], envios: [] };

@@ -1,0 +1,89 @@
+import type { CompensacaoResponse, Etapa, ResultadoCheckout } from "../gen/ecommerce/v1/common.js";
+import type { Ledger } from "./store/ledger.js";
+import type { SqlStore } from "./store/sql-store.js";
+
+/** What a service's own part of a forward step decided (new or recorded earlier). */
+export interface LocalOutcome {
+  readonly ok: boolean;
+  readonly motivo?: string;
+  readonly etapa: Etapa;
+}
+
+/** The pieces of one forward step of the chain, as a service supplies them. */
+export interface ForwardStep {
+  readonly pedidoId: number;
+  readonly operacao: string;
+  readonly store: SqlStore;
+  readonly ledger: Ledger;
+  /** Applies this service's effect in one transaction, or returns the recorded outcome of an earlier call. */
+  readonly apply: () => LocalOutcome & { readonly repeated: boolean };
+  /** Calls the next service; absent at the tail of the chain. */
+  readonly next?: () => Promise<ResultadoCheckout>;
+  /** Undoes this service's effect after the rest of the chain refused; must be idempotent. */
+  readonly undo: (motivo: string) => Etapa;
+}
+
+/**
+ * One step of the synchronous chain: refuse if the order was cancelled here,
+ * apply (at most once), call the next service, and undo our own effect when
+ * the rest of the chain refuses. RPC errors from the next service propagate
+ * untouched: the outcome is unknown and the caller retries.
+ */
+export async function runForwardStep(step: ForwardStep): Promise<ResultadoCheckout> {
+  const { pedidoId, store, ledger } = step;
+  const local = store.tx(() => {
+    const cancelled = ledger.cancelledReason(pedidoId);
+    if (cancelled !== undefined) {
+      ledger.record({ pedidoId, operacao: step.operacao, resultado: "recusado", detalhe: `pedido cancelado: ${cancelled}` });
+      return { ok: false, motivo: `pedido cancelado: ${cancelled}`, etapas: [] as Etapa[] };
+    }
+    const outcome = step.apply();
+    ledger.record({
+      pedidoId,
+      operacao: step.operacao,
+      resultado: outcome.repeated ? `repetido:${outcome.etapa.status}` : outcome.etapa.status,
+      ...(outcome.motivo ? { detalhe: outcome.motivo } : {}),
+    });
+    return { ok: outcome.ok, motivo: outcome.motivo ?? "", etapas: [outcome.etapa] };
+  });
+  if (!local.ok || !step.next) return { pedidoId, ok: local.ok, motivo: local.motivo, etapas: local.etapas };
+
+  const downstream = await step.next();
+  if (downstream.ok) return { ...downstream, pedidoId, etapas: [...local.etapas, ...downstream.etapas] };
+
+  const undone = store.tx(() => {
+    const etapa = step.undo(downstream.motivo);
+    ledger.record({ pedidoId, operacao: step.operacao, resultado: `desfeito:${etapa.status}`, detalhe: downstream.motivo });
+    return etapa;
+  });
+  return { pedidoId, ok: false, motivo: downstream.motivo, etapas: [undone, ...downstream.etapas] };
+}
+
+/** The pieces of one compensation, as a service supplies them. */
+export interface CompensationStep {
+  readonly pedidoId: number;
+  readonly motivo: string;
+  readonly operacao: string;
+  readonly store: SqlStore;
+  readonly ledger: Ledger;
+  /** Asks the next service to compensate first; absent at the tail. */
+  readonly next?: () => Promise<CompensacaoResponse>;
+  /** Undoes this service's effect if it has one; idempotent. Returns the step's etapa, or undefined if there was nothing. */
+  readonly undo: () => Etapa | undefined;
+}
+
+/**
+ * One compensation: record the tombstone first (so no late forward call can
+ * apply here any more), let the rest of the chain undo its part, then undo ours.
+ */
+export async function runCompensation(step: CompensationStep): Promise<CompensacaoResponse> {
+  const { pedidoId, store, ledger } = step;
+  store.tx(() => ledger.markCancelled(pedidoId, step.motivo));
+  const downstream = step.next ? await step.next() : { pedidoId, etapas: [] };
+  const etapa = store.tx(() => {
+    const undone = step.undo();
+    ledger.record({ pedidoId, operacao: step.operacao, resultado: undone ? undone.status : "nada a desfazer", detalhe: step.motivo });
+    return undone;
+  });
+  return { pedidoId, etapas: etapa ? [etapa, ...downstream.etapas] : downstream.etapas };
+}

@@ -1,0 +1,149 @@
+import type { CompensacaoRequest, CompensacaoResponse, Etapa, ResultadoCheckout } from "../../gen/ecommerce/v1/common.js";
+import type {
+  ConsultarEstoqueRequest,
+  ConsultarEstoqueResponse,
+  EstoqueDefinition,
+  SepararEstoqueRequest,
+} from "../../gen/ecommerce/v1/estoque.js";
+import type { FiscalDefinition } from "../../gen/ecommerce/v1/fiscal.js";
+import type { CallContext, ClientOf, ImplOf } from "../../transports/index.js";
+import { runCompensation, runForwardStep } from "../chain-step.js";
+import type { Clock } from "../clock.js";
+import { notFound, requireId, requireIntInRange } from "../errors.js";
+import { validateItens } from "../items.js";
+import { isoNow, Ledger } from "../store/ledger.js";
+import type { SqlStore } from "../store/sql-store.js";
+import type { StatusReserva } from "./estoque-store.js";
+
+/** Dependencies of {@link EstoqueService}. */
+export interface EstoqueDeps {
+  readonly store: SqlStore;
+  readonly clock: Clock;
+  readonly fiscal: ClientOf<FiscalDefinition>;
+}
+
+type ReservaRow = { status: StatusReserva; motivo: string | null };
+
+/** Estoque: reserves each order's items all-or-nothing and asks Fiscal for the invoice. */
+export class EstoqueService implements ImplOf<EstoqueDefinition> {
+  readonly #ledger: Ledger;
+
+  constructor(private readonly deps: EstoqueDeps) {
+    this.#ledger = new Ledger(deps.store, deps.clock);
+  }
+
+  /** Reserves the items once (or refuses when stock is short), then asks for the invoice. */
+  async separarEstoque(request: SepararEstoqueRequest, context: CallContext): Promise<ResultadoCheckout> {
+    requireId("pedido_id", request.pedidoId);
+    requireIntInRange("valor_centavos", request.valorCentavos, 0, Number.MAX_SAFE_INTEGER);
+    validateItens(request.itens);
+    const { pedidoId } = request;
+    return runForwardStep({
+      pedidoId,
+      operacao: "SepararEstoque",
+      store: this.deps.store,
+      ledger: this.#ledger,
+      apply: () => {
+        const found = this.#reserva(pedidoId);
+        if (found) {
+          const ok = found.status === "separado";
+          return { ok, repeated: true, ...(ok ? {} : { motivo: found.motivo ?? found.status }), etapa: this.#etapa(pedidoId, found.status) };
+        }
+        const shortage = this.#shortage(request);
+        const now = isoNow(this.deps.clock);
+        const status: StatusReserva = shortage ? "recusado" : "separado";
+        this.deps.store.run("INSERT INTO reservas (pedido_id, status, motivo, criado_em, atualizado_em) VALUES (?, ?, ?, ?, ?)", [
+          pedidoId,
+          status,
+          shortage ?? null,
+          now,
+          now,
+        ]);
+        if (shortage) return { ok: false, repeated: false, motivo: shortage, etapa: this.#etapa(pedidoId, status) };
+        for (const item of request.itens) {
+          this.deps.store.run("UPDATE estoque SET quantidade = quantidade - ? WHERE produto_id = ?", [item.quantidade, item.produtoId]);
+          this.deps.store.run("INSERT INTO itens_reserva (pedido_id, produto_id, quantidade) VALUES (?, ?, ?)", [
+            pedidoId,
+            item.produtoId,
+            item.quantidade,
+          ]);
+        }
+        return { ok: true, repeated: false, etapa: this.#etapa(pedidoId, status) };
+      },
+      next: () =>
+        this.deps.fiscal.emitirNotaFiscal({ pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos }, context),
+      undo: (motivo) => this.#release(pedidoId, motivo) ?? this.#etapa(pedidoId, this.#reserva(pedidoId)!.status),
+    });
+  }
+
+  /** Cancels the invoice and shipment, then puts the reserved items back; idempotent. */
+  async liberarEstoque(request: CompensacaoRequest, context: CallContext): Promise<CompensacaoResponse> {
+    requireId("pedido_id", request.pedidoId);
+    return runCompensation({
+      pedidoId: request.pedidoId,
+      motivo: request.motivo,
+      operacao: "LiberarEstoque",
+      store: this.deps.store,
+      ledger: this.#ledger,
+      next: () => this.deps.fiscal.cancelarNotaFiscal(request, context),
+      undo: () => this.#release(request.pedidoId, request.motivo),
+    });
+  }
+
+  /** Current stock of the named products, or of every product when none are named. */
+  async consultarEstoque(request: ConsultarEstoqueRequest): Promise<ConsultarEstoqueResponse> {
+    type Row = { produto_id: number; quantidade: number };
+    if (request.produtoIds.length === 0) {
+      const rows = this.deps.store.all<Row>("SELECT produto_id, quantidade FROM estoque ORDER BY produto_id");
+      return { saldos: rows.map((r) => ({ produtoId: r.produto_id, quantidade: r.quantidade })) };
+    }
+    const saldos = request.produtoIds.map((id, i) => {
+      requireId(`produto_ids[${i}]`, id);
+      const row = this.deps.store.get<Row>("SELECT produto_id, quantidade FROM estoque WHERE produto_id = ?", [id]);
+      if (!row) throw notFound(`produto ${id} has no stock record`);
+      return { produtoId: row.produto_id, quantidade: row.quantidade };
+    });
+    return { saldos };
+  }
+
+  /** The first item the stock cannot cover, as a reason; undefined when all fit. */
+  #shortage(request: SepararEstoqueRequest): string | undefined {
+    for (const item of request.itens) {
+      const row = this.deps.store.get<{ quantidade: number }>("SELECT quantidade FROM estoque WHERE produto_id = ?", [item.produtoId]);
+      if (!row) return `estoque insuficiente: produto ${item.produtoId} sem estoque cadastrado`;
+      if (row.quantidade < item.quantidade) {
+        return `estoque insuficiente: produto ${item.produtoId} (pedido ${item.quantidade}, disponível ${row.quantidade})`;
+      }
+    }
+    return undefined;
+  }
+
+  #release(pedidoId: number, motivo: string): Etapa | undefined {
+    const found = this.#reserva(pedidoId);
+    if (!found) return undefined;
+    if (found.status === "separado") {
+      const itens = this.deps.store.all<{ produto_id: number; quantidade: number }>(
+        "SELECT produto_id, quantidade FROM itens_reserva WHERE pedido_id = ?",
+        [pedidoId],
+      );
+      for (const item of itens) {
+        this.deps.store.run("UPDATE estoque SET quantidade = quantidade + ? WHERE produto_id = ?", [item.quantidade, item.produto_id]);
+      }
+      this.deps.store.run("UPDATE reservas SET status = 'liberado', motivo = ?, atualizado_em = ? WHERE pedido_id = ?", [
+        motivo,
+        isoNow(this.deps.clock),
+        pedidoId,
+      ]);
+      return this.#etapa(pedidoId, "liberado");
+    }
+    return this.#etapa(pedidoId, found.status);
+  }
+
+  #reserva(pedidoId: number): ReservaRow | undefined {
+    return this.deps.store.get<ReservaRow>("SELECT status, motivo FROM reservas WHERE pedido_id = ?", [pedidoId]);
+  }
+
+  #etapa(pedidoId: number, status: StatusReserva): Etapa {
+    return { servico: "estoque", status, emMs: this.deps.clock.now(), referencia: `reserva ${pedidoId}` };
+  }
+}

@@ -1,0 +1,85 @@
+import type { AgendarEnvioRequest, LogisticaDefinition } from "../../gen/ecommerce/v1/logistica.js";
+import type { CompensacaoRequest, CompensacaoResponse, Etapa, ResultadoCheckout } from "../../gen/ecommerce/v1/common.js";
+import type { ImplOf } from "../../transports/index.js";
+import { runCompensation, runForwardStep } from "../chain-step.js";
+import type { Clock } from "../clock.js";
+import { requireId } from "../errors.js";
+import { isoNow, Ledger } from "../store/ledger.js";
+import type { SqlStore } from "../store/sql-store.js";
+import { buildCodigoRastreamento } from "./codigo-rastreamento.js";
+import type { StatusEnvio } from "./logistica-store.js";
+
+/** Dependencies of {@link LogisticaService}. */
+export interface LogisticaDeps {
+  readonly store: SqlStore;
+  readonly clock: Clock;
+}
+
+type EnvioRow = { id: number; status: StatusEnvio; codigo_rastreamento: string };
+
+/** Logistica: schedules each order's shipment, the tail of the chain. */
+export class LogisticaService implements ImplOf<LogisticaDefinition> {
+  readonly #ledger: Ledger;
+
+  constructor(private readonly deps: LogisticaDeps) {
+    this.#ledger = new Ledger(deps.store, deps.clock);
+  }
+
+  /** Schedules the shipment once; a repeat answers the recorded one. */
+  async agendarEnvio(request: AgendarEnvioRequest): Promise<ResultadoCheckout> {
+    requireId("pedido_id", request.pedidoId);
+    requireId("nota_fiscal_id", request.notaFiscalId);
+    const { store } = this.deps;
+    return runForwardStep({
+      pedidoId: request.pedidoId,
+      operacao: "AgendarEnvio",
+      store,
+      ledger: this.#ledger,
+      apply: () => {
+        const found = this.#envio(request.pedidoId);
+        if (found) {
+          const live = found.status !== "cancelado";
+          return { ok: live, repeated: true, ...(live ? {} : { motivo: "envio cancelado" }), etapa: this.#etapa(found) };
+        }
+        // Rows are never deleted, so the next id is unique and the tracking code can derive from it.
+        const id = store.get<{ id: number }>("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM envios")!.id;
+        store.run(
+          "INSERT INTO envios (id, pedido_id, nota_fiscal_id, data_despacho, codigo_rastreamento, status) VALUES (?, ?, ?, NULL, ?, 'aguardando_envio')",
+          [id, request.pedidoId, request.notaFiscalId, buildCodigoRastreamento(id)],
+        );
+        return { ok: true, repeated: false, etapa: this.#etapa(this.#envio(request.pedidoId)!) };
+      },
+      undo: () => this.#cancel(request.pedidoId) ?? this.#etapa(this.#envio(request.pedidoId)!),
+    });
+  }
+
+  /** Cancels the order's shipment if there is one; idempotent. */
+  async cancelarEnvio(request: CompensacaoRequest): Promise<CompensacaoResponse> {
+    requireId("pedido_id", request.pedidoId);
+    return runCompensation({
+      pedidoId: request.pedidoId,
+      motivo: request.motivo,
+      operacao: "CancelarEnvio",
+      store: this.deps.store,
+      ledger: this.#ledger,
+      undo: () => this.#cancel(request.pedidoId),
+    });
+  }
+
+  #cancel(pedidoId: number): Etapa | undefined {
+    const found = this.#envio(pedidoId);
+    if (!found) return undefined;
+    if (found.status !== "cancelado") {
+      this.deps.store.run("UPDATE envios SET status = 'cancelado', cancelado_em = ? WHERE id = ?", [isoNow(this.deps.clock), found.id]);
+    }
+    return this.#etapa({ ...found, status: "cancelado" });
+  }
+
+  #envio(pedidoId: number): EnvioRow | undefined {
+    return this.deps.store.get<EnvioRow>("SELECT id, status, codigo_rastreamento FROM envios WHERE pedido_id = ?", [pedidoId]);
+  }
+
+  #etapa(envio: EnvioRow): Etapa {
+    return { servico: "logistica", status: envio.status, emMs: this.deps.clock.now(), referencia: envio.codigo_rastreamento };
+  }
+}
