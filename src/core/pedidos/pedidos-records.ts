@@ -1,0 +1,123 @@
+import type { ItemPedido } from "../../gen/ecommerce/v1/common.js";
+import type { Pedido, StatusPedido as StatusPedidoMsg } from "../../gen/ecommerce/v1/pedidos.js";
+import type { Clock } from "../clock.js";
+import { isoNow } from "../store/ledger.js";
+import type { SqlStore } from "../store/sql-store.js";
+import type { MetodoPagamento, StatusPedido } from "../vocabulary.js";
+
+/** One row of `pedidos`. */
+export interface PedidoRow {
+  readonly id: number;
+  readonly cliente_id: number;
+  readonly status: StatusPedido;
+  readonly valor_total_centavos: number;
+  readonly metodo_pagamento: MetodoPagamento;
+  readonly motivo: string | null;
+  readonly criado_em_ms: number;
+  readonly cancelamento_solicitado: number;
+}
+
+/** The SQL of pedidos.db, so the service reads as the flow it is. */
+export class PedidosRecords {
+  constructor(
+    private readonly store: SqlStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** True if the customer exists. */
+  hasCliente(id: number): boolean {
+    return this.store.get("SELECT 1 FROM clientes WHERE id = ?", [id]) !== undefined;
+  }
+
+  /** The order with this id, or undefined. */
+  pedido(id: number): PedidoRow | undefined {
+    return this.store.get<PedidoRow>("SELECT * FROM pedidos WHERE id = ?", [id]);
+  }
+
+  /** The order created with this idempotency key, or undefined. */
+  pedidoByKey(chave: string): PedidoRow | undefined {
+    return this.store.get<PedidoRow>("SELECT * FROM pedidos WHERE chave_idempotencia = ?", [chave]);
+  }
+
+  /** Inserts a `pendente` order with its items and first history entry; returns its id. */
+  insert(order: { clienteId: number; itens: readonly ItemPedido[]; valorTotal: number; metodo: string; chave: string | null }): number {
+    const now = this.clock.now();
+    const lastId = this.store.insert(
+      "INSERT INTO pedidos (cliente_id, data_criacao, criado_em_ms, status, valor_total_centavos, metodo_pagamento, chave_idempotencia) VALUES (?, ?, ?, 'pendente', ?, ?, ?)",
+      [order.clienteId, isoNow(this.clock), now, order.valorTotal, order.metodo, order.chave],
+    );
+    for (const item of order.itens) {
+      this.store.run("INSERT INTO itens_pedido (pedido_id, produto_id, quantidade, preco_unitario_centavos) VALUES (?, ?, ?, ?)", [
+        lastId,
+        item.produtoId,
+        item.quantidade,
+        item.precoUnitarioCentavos,
+      ]);
+    }
+    this.addHistory(lastId, "pendente", null, now);
+    return lastId;
+  }
+
+  /** Moves the order to `status` and appends it to the history. */
+  setStatus(id: number, status: StatusPedido, motivo: string | null, emMs = this.clock.now()): void {
+    this.store.run("UPDATE pedidos SET status = ?, motivo = COALESCE(?, motivo) WHERE id = ?", [status, motivo, id]);
+    this.addHistory(id, status, motivo, emMs);
+  }
+
+  /** Appends to the history without changing the current status. */
+  addHistory(id: number, status: StatusPedido, motivo: string | null, emMs: number): void {
+    this.store.run("INSERT INTO historico_status (pedido_id, status, motivo, em_ms) VALUES (?, ?, ?, ?)", [id, status, motivo, emMs]);
+  }
+
+  /** Records that the order is being cancelled, so a late success of the chain cannot ship it. */
+  requestCancel(id: number, motivo: string): void {
+    this.store.run("UPDATE pedidos SET cancelamento_solicitado = 1, motivo = ? WHERE id = ?", [motivo, id]);
+  }
+
+  /** Counts one more attempt to drive the order. */
+  countAttempt(id: number): void {
+    this.store.run("UPDATE pedidos SET tentativas = tentativas + 1 WHERE id = ?", [id]);
+  }
+
+  /** The order's item lines. */
+  itens(id: number): ItemPedido[] {
+    return this.store
+      .all<{ produto_id: number; quantidade: number; preco_unitario_centavos: number }>(
+        "SELECT produto_id, quantidade, preco_unitario_centavos FROM itens_pedido WHERE pedido_id = ? ORDER BY id",
+        [id],
+      )
+      .map((r) => ({ produtoId: r.produto_id, quantidade: r.quantidade, precoUnitarioCentavos: r.preco_unitario_centavos }));
+  }
+
+  /** History entries of the order after entry `afterId`, oldest first, with their row ids. */
+  history(id: number, afterId = 0): { rowId: number; status: StatusPedidoMsg }[] {
+    return this.store
+      .all<{ id: number; status: string; motivo: string | null; em_ms: number }>(
+        "SELECT id, status, motivo, em_ms FROM historico_status WHERE pedido_id = ? AND id > ? ORDER BY id",
+        [id, afterId],
+      )
+      .map((r) => ({ rowId: r.id, status: { pedidoId: id, status: r.status, motivo: r.motivo ?? "", emMs: r.em_ms } }));
+  }
+
+  /** Ids of orders that are not terminal yet, oldest first. */
+  nonTerminalIds(): number[] {
+    return this.store
+      .all<{ id: number }>("SELECT id FROM pedidos WHERE status NOT IN ('enviado', 'entregue', 'cancelado') ORDER BY id")
+      .map((r) => r.id);
+  }
+
+  /** The order as the wire shows it. */
+  toMessage(row: PedidoRow): Pedido {
+    return {
+      id: row.id,
+      clienteId: row.cliente_id,
+      status: row.status,
+      valorTotalCentavos: row.valor_total_centavos,
+      itens: this.itens(row.id),
+      metodoPagamento: row.metodo_pagamento,
+      motivo: row.motivo ?? "",
+      criadoEmMs: row.criado_em_ms,
+      historico: this.history(row.id).map((h) => h.status),
+    };
+  }
+}

@@ -1,0 +1,2 @@
+/** Invariants 1-4 of the design, checked across the services' databases (see `./invariants/`). */
+export * from "./invariants/index.js";

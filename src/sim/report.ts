@@ -1,0 +1,53 @@
+import type { InvariantResult } from "./invariants.js";
+import type { LatencySummary } from "./stats.js";
+
+/** The JSON report of one run (`npm run sim -- --json`); its fields are a stable interface. */
+export interface SimReport {
+  readonly seed: number;
+  readonly scenario: string;
+  readonly transport: string;
+  readonly orders: { readonly placed: number; readonly completed: number; readonly cancelled: number; readonly pending: number };
+  readonly invariants: readonly InvariantResult[];
+  /** sha256 of the run's trace; equal for equal seeds and plans. */
+  readonly traceHash: string;
+  /** Latency of CriarPedido as the client saw it. */
+  readonly latencyMs: LatencySummary;
+  /** Time elapsed on the run's clock (virtual on the sim transport). */
+  readonly virtualMs: number;
+  /** Real time the run took. */
+  readonly wallMs: number;
+  /** Calls that failed, by status code name, as the workload's client saw them. */
+  readonly errors: Readonly<Record<string, number>>;
+  /** Why orders were cancelled, with counts. */
+  readonly cancellationReasons: Readonly<Record<string, number>>;
+  readonly traceEvents: number;
+}
+
+/** True when every invariant holds. */
+export function reportPassed(report: SimReport): boolean {
+  return report.invariants.every((i) => i.ok);
+}
+
+/** The report as a person reads it in a terminal. */
+export function formatReport(report: SimReport): string {
+  const { orders, latencyMs: l } = report;
+  const lines = [
+    `checkout-lab · scenario ${report.scenario} · transport ${report.transport} · seed ${report.seed}`,
+    `orders      ${orders.placed} placed: ${orders.completed} completed, ${orders.cancelled} cancelled, ${orders.pending} pending`,
+    `latency     p50 ${l.p50} ms · p90 ${l.p90} ms · p99 ${l.p99} ms · max ${l.max} ms`,
+    `time        ${report.virtualMs} ms on the run's clock, ${report.wallMs} ms wall`,
+    `trace       ${report.traceEvents} events · ${report.traceHash.slice(0, 16)}`,
+  ];
+  const reasons = Object.entries(report.cancellationReasons).sort((a, b) => b[1] - a[1]);
+  if (reasons.length > 0) {
+    lines.push("cancelled because");
+    for (const [reason, count] of reasons.slice(0, 5)) lines.push(`  ${String(count).padStart(5)}  ${reason}`);
+    if (reasons.length > 5) lines.push(`  ...and ${reasons.length - 5} other reasons`);
+  }
+  const errors = Object.entries(report.errors);
+  if (errors.length > 0) lines.push(`errors      ${errors.map(([code, n]) => `${code} ${n}`).join(", ")}`);
+  lines.push("invariants");
+  for (const inv of report.invariants) lines.push(`  ${inv.ok ? "ok  " : "FAIL"}  ${inv.name.padEnd(20)} ${inv.detail}`);
+  lines.push(reportPassed(report) ? "result      every invariant holds" : "result      INVARIANT VIOLATED");
+  return lines.join("\n");
+}
