@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, describe, test } from "node:test";
+
+const root = resolve(import.meta.dirname, "../..");
+const work = mkdtempSync(join(tmpdir(), "sim-cli-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function sim(args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/sim.ts"), ...args], { cwd: root, encoding: "utf8" });
+}
+
+function hasSqlite3(): boolean {
+  return spawnSync("sqlite3", ["-version"]).status === 0;
+}
+
+describe("npm run sim", () => {
+  test("writes the JSON report and one real SQLite file per service, exit 0", (t) => {
+    const json = join(work, "a.json");
+    const dbDir = join(work, "dbs");
+    const run = sim(["--orders", "60", "--seed", "3", "--json", json, "--db-dir", dbDir]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /every invariant holds/);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    for (const field of ["seed", "scenario", "transport", "orders", "invariants", "traceHash", "latencyMs", "virtualMs", "wallMs"]) {
+      assert.ok(field in report, `report has ${field}`);
+    }
+    assert.equal(report.seed, 3);
+    assert.equal(report.orders.placed, 60);
+    assert.deepEqual(Object.keys(report.latencyMs).sort(), ["max", "p50", "p90", "p99"]);
+    for (const service of ["pedidos", "pagamentos", "estoque", "fiscal", "logistica", "catalogo"]) {
+      assert.ok(existsSync(join(dbDir, `${service}.db`)), `${service}.db written`);
+    }
+    if (!hasSqlite3()) return t.skip("sqlite3 is not installed");
+    const count = execFileSync("sqlite3", [join(dbDir, "pedidos.db"), "SELECT COUNT(*) FROM pedidos"], { encoding: "utf8" });
+    assert.equal(count.trim(), "60");
+  });
+
+  test("bad flags exit 2 with a message naming the flag", () => {
+    for (const [args, pattern] of [
+      [["--orders", "0"], /--orders must be an integer in 1\.\.1000000/],
+      [["--orders", "abc"], /--orders must be an integer/],
+      [["--transport", "carrier-pigeon"], /--transport must be one of/],
+      [["--scenario", "nope"], /--scenario "nope" is not known/],
+      [["--bogus"], /Unknown option '--bogus'/],
+    ] as const) {
+      const run = sim([...args]);
+      assert.equal(run.status, 2, `${args.join(" ")}: ${run.stderr}`);
+      assert.match(run.stderr, pattern);
+    }
+  });
+
+  test("--list names the scenarios", () => {
+    const run = sim(["--list"]);
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /^baseline\s+/m);
+  });
+});
