@@ -1,7 +1,8 @@
 /** CLI: runs the checkout workload and checks every invariant (`npm run sim -- --help`). */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { exportStores } from "../core/system/stores.js";
+import { readCatalog } from "../data/ecommerce-db.js";
 import { MAX_SEED } from "../data/synthetic.js";
 import { writeFileAtomic } from "../io/write-file-atomic.js";
 import { runCheckout, RUN_TRANSPORTS, type RunTransport } from "../sim/checkout-run.js";
@@ -28,6 +29,7 @@ every invariant over their databases. Exit status 0 iff every invariant holds.
   --json FILE         write the JSON report
   --db-dir DIR        write each service's database as DIR/<service>.db
   --trace FILE        write every call and reply as JSON lines
+  --catalog FILE      start from the customers, products and stock of an ecommerce.db (npm run data)
   --list              describe the scenarios and exit
   -h, --help          show this help`;
 
@@ -41,6 +43,7 @@ await runCli("sim", USAGE, async () => {
     json: { type: "string" },
     "db-dir": { type: "string" },
     trace: { type: "string" },
+    catalog: { type: "string" },
     list: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
@@ -59,6 +62,7 @@ await runCli("sim", USAGE, async () => {
   const orders = intFlag("orders", values.orders, 1, 1_000_000, 200);
   const concurrency = intFlag("concurrency", values.concurrency, 1, 10_000, 16);
 
+  const catalog = values.catalog ? await loadCatalog(values.catalog) : undefined;
   const progress = process.stderr.isTTY ? progressBar(orders) : undefined;
   const wallStart = performance.now();
   const run = await runCheckout({
@@ -68,6 +72,7 @@ await runCli("sim", USAGE, async () => {
     transport: values.transport as RunTransport,
     wallClock: systemClock,
     keepTrace: values.trace !== undefined,
+    ...(catalog ? { catalog } : {}),
     ...(progress ? { onProgress: progress } : {}),
   });
   const report: SimReport = { ...run.report, scenario: values.scenario, wallMs: Math.round(performance.now() - wallStart) };
@@ -84,6 +89,23 @@ await runCli("sim", USAGE, async () => {
   }
   return 0;
 });
+
+/** Reads customers, products and stock from an ecommerce.db; a bad file is a usage error. */
+async function loadCatalog(path: string) {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new UsageError(`--catalog: cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const catalog = await readCatalog(bytes);
+    if (catalog.clientes.length === 0 || catalog.produtos.length === 0) throw new Error("it has no customers or no products");
+    return catalog;
+  } catch (error) {
+    throw new UsageError(`--catalog: ${path}: ${(error as Error).message}`);
+  }
+}
 
 /** A one-line progress bar on stderr, redrawn at most every 1% of the run. */
 function progressBar(total: number): (done: number) => void {
