@@ -1,20 +1,21 @@
-import type { Clock } from "../core/clock.js";
+import { sleep, type Clock } from "../core/clock.js";
 import { createRandom } from "../core/random.js";
-import { bindService, CHECKOUT_DEFINITIONS, createCheckoutServices } from "../core/system/services.js";
 import { createCheckoutStores, type CheckoutCatalog, type CheckoutStores } from "../core/system/stores.js";
-import { SERVICE_NAMES, type ServiceName } from "../core/vocabulary.js";
 import { generateCatalog } from "../data/synthetic.js";
-import { codeName, createClient, createInProcessTransport, createRouter, RpcError, type Interceptor } from "../transports/index.js";
-import { tracing } from "../transports/middleware/tracing.js";
+import { codeName, RpcError } from "../transports/index.js";
+import { deployInProcess } from "./deploy-inproc.js";
+import { deploySim } from "./deploy-sim.js";
+import type { Deployment, DeploymentContext } from "./deployment.js";
+import { lastHeal, type FaultPlan } from "./faults/plan.js";
 import { checkInvariants, type InvariantResult } from "./invariants.js";
-import type { SimReport } from "./report.js";
+import type { SimReport, StepLatency } from "./report.js";
+import { Scheduler, SIM_EPOCH_MS } from "./scheduler.js";
 import { summarizeLatencies } from "./stats.js";
 import { Trace } from "./trace.js";
-import { VirtualClock } from "./virtual-clock.js";
 import { generateWorkload } from "./workload.js";
 
-/** The transports a run can use today. */
-export const RUN_TRANSPORTS = ["inproc"] as const;
+/** The transports a run can use. */
+export const RUN_TRANSPORTS = ["sim", "inproc"] as const;
 /** One of {@link RUN_TRANSPORTS}. */
 export type RunTransport = (typeof RUN_TRANSPORTS)[number];
 
@@ -25,19 +26,25 @@ export interface CheckoutRunOptions {
   /** Orders in flight at once. */
   readonly concurrency: number;
   readonly transport: RunTransport;
-  /**
-   * Measures each order's latency as the client sees it (the CLI passes the
-   * system clock). The services themselves run on a virtual clock, so their
-   * databases and the trace do not depend on how fast the machine is.
-   */
+  /** Measures each order's latency as the client sees it on the inproc transport (the CLI passes the system clock). */
   readonly wallClock: Clock;
+  /** The scenario's name, for the report. Default: "baseline". */
+  readonly scenario?: string;
+  /** Faults to inject (sim transport only). Default: none. */
+  readonly plan?: FaultPlan;
+  /** Caps every product's stock (flash sale). */
+  readonly stockCap?: number;
+  /** Virtual ms between order arrivals on the sim transport. Default: 5. */
+  readonly intervalMs?: number;
+  /** Every order must be terminal this long after the last fault heals and the last order arrives. Default: 60000. */
+  readonly livenessBoundMs?: number;
   /** Default: the seed's synthetic catalog (50 customers, 30 products). */
   readonly catalog?: CheckoutCatalog;
   /** Share of payments approved. Default: 0.9. */
   readonly approvalRate?: number;
   /** Keep the trace lines (for `--trace`). Default: false. */
   readonly keepTrace?: boolean;
-  /** Called after each order completes. */
+  /** Called after each order's CriarPedido returns. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -48,82 +55,139 @@ export interface CheckoutRunResult {
   readonly traceLines: readonly string[];
 }
 
-/** The caller that places the workload's orders, as the trace names it. */
-const WORKLOAD = "cliente";
+const DEFAULT_INTERVAL_MS = 5;
+const DEFAULT_LIVENESS_BOUND_MS = 60_000;
+/** After the run is over, messages still in flight get this long to land before the databases are judged. */
+const SETTLE_MS = 10_000;
 
-/** Places the seeded workload's orders through the checkout and checks every invariant. */
+/** Places the seeded workload's orders through the checkout on a transport, with faults, and checks every invariant. */
 export async function runCheckout(options: CheckoutRunOptions): Promise<CheckoutRunResult> {
-  const { wallClock, seed } = options;
-  // In-process calls take no virtual time: the services' clock stays at the epoch.
-  const clock = new VirtualClock();
+  const { seed } = options;
+  const plan = options.plan ?? { faults: [] };
+  if (options.transport !== "sim" && plan.faults.length > 0) {
+    throw new Error(`the ${options.transport} transport cannot inject faults yet; use --transport sim`);
+  }
   const random = createRandom(seed);
-  const catalog = options.catalog ?? generateCatalog(seed);
+  const catalog = capStock(options.catalog ?? generateCatalog(seed), options.stockCap);
   const stores = await createCheckoutStores(catalog);
   const trace = new Trace({ keepLines: options.keepTrace ?? false });
-  const traced = (from: string, to: ServiceName): Interceptor[] => [tracing((event) => trace.record({ from, to, ...event }))];
-
-  const router = createRouter();
-  const transport = createInProcessTransport(router, { clock });
-  const services = createCheckoutServices({
+  const scheduler = new Scheduler();
+  let retries = 0;
+  const steps = new Map<string, { ms: number[]; failed: number }>();
+  const context: DeploymentContext = {
     stores,
-    clock: () => clock,
-    random: random.fork("services"),
-    connect: () => transport,
-    interceptors: traced,
+    scheduler,
+    random,
+    trace,
     ...(options.approvalRate !== undefined ? { approvalRate: options.approvalRate } : {}),
-  });
-  for (const name of SERVICE_NAMES) bindService(router, name, services[name]);
-  const pedidos = createClient(CHECKOUT_DEFINITIONS.pedidos, transport, { interceptors: traced(WORKLOAD, "pedidos") });
+    onRetry: () => retries++,
+    onCall: (path, ms, ok) => {
+      const step = steps.get(path) ?? { ms: [], failed: 0 };
+      steps.set(path, step);
+      step.ms.push(ms);
+      if (!ok) step.failed++;
+    },
+  };
+  const simulated = options.transport === "sim";
+  const deployment: Deployment = simulated ? deploySim(context, plan).deployment : deployInProcess(context);
+  const intervalMs = simulated ? (options.intervalMs ?? DEFAULT_INTERVAL_MS) : 0;
 
+  // The workload: order i arrives at i * interval and waits for a free slot among `concurrency`.
   const plans = generateWorkload(random.fork("workload"), catalog, { orders: options.orders });
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
-  const started = clock.now();
+  const clock = deployment.clock;
+  const timed = simulated ? clock : options.wallClock;
   let next = 0;
   let done = 0;
+  let lastArrival = SIM_EPOCH_MS;
   const worker = async () => {
     while (next < plans.length) {
       const index = next++;
       const plan = plans[index]!;
-      const t0 = wallClock.now();
+      const arrival = SIM_EPOCH_MS + index * intervalMs;
+      if (simulated && arrival > clock.now()) await sleep(clock, arrival - clock.now());
+      lastArrival = Math.max(lastArrival, clock.now());
+      const t0 = timed.now();
       try {
-        await pedidos.criarPedido({ clienteId: plan.clienteId, itens: plan.itens, metodoPagamento: plan.metodo, chaveIdempotencia: `workload-${index}` });
+        await deployment.pedidos.criarPedido({ clienteId: plan.clienteId, itens: plan.itens, metodoPagamento: plan.metodo, chaveIdempotencia: `workload-${index}` });
       } catch (error) {
         const code = codeName(RpcError.from(error).code);
         errors[code] = (errors[code] ?? 0) + 1;
       }
-      latencies.push(wallClock.now() - t0);
+      latencies.push(timed.now() - t0);
       options.onProgress?.(++done, plans.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  const workload = Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker)).then(() => {});
+
+  // Over when the workload has settled and every order is terminal, or the liveness bound has passed.
+  const heal = SIM_EPOCH_MS + lastHeal(plan);
+  const bound = options.livenessBoundMs ?? DEFAULT_LIVENESS_BOUND_MS;
+  let over = false;
+  let allTerminalAt: number | undefined;
+  let workloadSettled = false;
+  void workload.finally(() => (workloadSettled = true));
+  const monitor = () => {
+    if (workloadSettled && countOrders(stores).pending === 0) {
+      allTerminalAt = scheduler.now();
+      over = true;
+    } else if (workloadSettled && scheduler.now() > Math.max(heal, lastArrival) + bound) over = true;
+    else scheduler.setTimer(100, monitor);
+  };
+  if (simulated) scheduler.setTimer(100, monitor);
+  await deployment.run(workload, () => over, Number.POSITIVE_INFINITY);
+  if (simulated) await scheduler.run({ drain: async () => {}, untilMs: scheduler.now() + SETTLE_MS }).then(() => deployment.run(Promise.resolve(), () => true, scheduler.now()));
 
   const orders = countOrders(stores);
-  const invariants: InvariantResult[] = [
-    ...checkInvariants(stores),
-    {
-      name: "liveness",
-      ok: orders.pending === 0,
-      detail: orders.pending === 0 ? `all ${orders.placed} orders terminal` : `${orders.pending} orders still pending at the end`,
-    },
-  ];
+  const livenessDeadline = Math.max(heal, lastArrival) + bound;
+  const invariants: InvariantResult[] = [...checkInvariants(stores), liveness(orders, allTerminalAt, Math.max(heal, lastArrival), livenessDeadline, simulated)];
   return {
     report: {
       seed,
-      scenario: "baseline",
+      scenario: options.scenario ?? "baseline",
       transport: options.transport,
       orders,
       invariants,
       traceHash: trace.digest(),
       latencyMs: summarizeLatencies(latencies),
-      virtualMs: clock.now() - started,
+      virtualMs: scheduler.now() - SIM_EPOCH_MS,
       errors,
       cancellationReasons: cancellationReasons(stores),
       traceEvents: trace.count,
+      retries,
+      compensations: countCompensations(stores),
+      stepLatencyMs: stepLatencies(steps),
+      lastHealMs: heal - SIM_EPOCH_MS,
+      events: scheduler.executed,
     },
     stores,
     traceLines: trace.lines,
   };
+}
+
+function liveness(
+  orders: SimReport["orders"],
+  allTerminalAt: number | undefined,
+  quietFrom: number,
+  deadlineAt: number,
+  simulated: boolean,
+): InvariantResult {
+  if (orders.pending > 0) {
+    return { name: "liveness", ok: false, detail: `${orders.pending} orders still not terminal ${Math.round(deadlineAt - quietFrom)} ms after the last fault healed` };
+  }
+  if (!simulated || allTerminalAt === undefined) return { name: "liveness", ok: true, detail: `all ${orders.placed} orders terminal` };
+  const after = Math.max(0, Math.round(allTerminalAt - quietFrom));
+  return {
+    name: "liveness",
+    ok: allTerminalAt <= deadlineAt,
+    detail: `all ${orders.placed} orders terminal ${after} ms after the last fault healed and the last order arrived (bound ${Math.round(deadlineAt - quietFrom)} ms)`,
+  };
+}
+
+function capStock(catalog: CheckoutCatalog, cap: number | undefined): CheckoutCatalog {
+  if (cap === undefined) return catalog;
+  return { ...catalog, produtos: catalog.produtos.map((p) => ({ ...p, estoque: Math.min(p.estoque, cap) })) };
 }
 
 function countOrders(stores: CheckoutStores): SimReport["orders"] {
@@ -143,4 +207,24 @@ function cancellationReasons(stores: CheckoutStores): Record<string, number> {
     reasons[kind] = (reasons[kind] ?? 0) + 1;
   }
   return reasons;
+}
+
+/** Effects undone, per kind. */
+function countCompensations(stores: CheckoutStores): SimReport["compensations"] {
+  const count = (store: keyof CheckoutStores, sql: string) => stores[store].get<{ n: number }>(sql)!.n;
+  return {
+    refunds: count("pagamentos", "SELECT COUNT(*) AS n FROM pagamentos WHERE status = 'estornado'"),
+    stockReleases: count("estoque", "SELECT COUNT(*) AS n FROM reservas WHERE status = 'liberado'"),
+    invoicesCancelled: count("fiscal", "SELECT COUNT(*) AS n FROM notas_fiscais WHERE status = 'cancelada'"),
+    shipmentsCancelled: count("logistica", "SELECT COUNT(*) AS n FROM envios WHERE status = 'cancelado'"),
+  };
+}
+
+function stepLatencies(steps: Map<string, { ms: number[]; failed: number }>): Record<string, StepLatency> {
+  const out: Record<string, StepLatency> = {};
+  for (const path of [...steps.keys()].sort()) {
+    const step = steps.get(path)!;
+    out[path] = { calls: step.ms.length, failed: step.failed, ...summarizeLatencies(step.ms) };
+  }
+  return out;
 }

@@ -21,6 +21,27 @@ export interface SimReport {
   /** Why orders were cancelled, with counts. */
   readonly cancellationReasons: Readonly<Record<string, number>>;
   readonly traceEvents: number;
+  /** Calls retried by the resilience interceptors. */
+  readonly retries: number;
+  /** Effects undone by compensation, per kind. */
+  readonly compensations: {
+    readonly refunds: number;
+    readonly stockReleases: number;
+    readonly invoicesCancelled: number;
+    readonly shipmentsCancelled: number;
+  };
+  /** Latency of each call path between nodes (sim transport), in virtual ms. */
+  readonly stepLatencyMs: Readonly<Record<string, StepLatency>>;
+  /** When the last fault of the plan healed, virtual ms from the start. */
+  readonly lastHealMs: number;
+  /** Scheduler events run. */
+  readonly events: number;
+}
+
+/** Latency of one call path, with how many calls were made and failed. */
+export interface StepLatency extends LatencySummary {
+  readonly calls: number;
+  readonly failed: number;
 }
 
 /** True when every invariant holds. */
@@ -43,6 +64,15 @@ export function formatReport(report: SimReport): string {
     lines.push("cancelled because");
     for (const [reason, count] of reasons.slice(0, 5)) lines.push(`  ${String(count).padStart(5)}  ${reason}`);
     if (reasons.length > 5) lines.push(`  ...and ${reasons.length - 5} other reasons`);
+  }
+  const c = report.compensations;
+  lines.push(`resilience  ${report.retries} retries · undone: ${c.refunds} refunds, ${c.stockReleases} stock releases, ${c.invoicesCancelled} invoices, ${c.shipmentsCancelled} shipments`);
+  const steps = Object.entries(report.stepLatencyMs);
+  if (steps.length > 0) {
+    lines.push("steps       (virtual ms)                          calls  failed    p50    p99    max");
+    for (const [path, s] of steps) {
+      lines.push(`  ${path.replace("/ecommerce.v1.", "").padEnd(44)} ${String(s.calls).padStart(6)} ${String(s.failed).padStart(7)} ${String(s.p50).padStart(6)} ${String(s.p99).padStart(6)} ${String(s.max).padStart(6)}`);
+    }
   }
   const errors = Object.entries(report.errors);
   if (errors.length > 0) lines.push(`errors      ${errors.map(([code, n]) => `${code} ${n}`).join(", ")}`);

@@ -36,7 +36,6 @@ export function createRouter(): Router {
     handlers,
     services,
     service(definition, impl) {
-      services.push(definition);
       for (const [key, method] of Object.entries(definition.methods)) {
         const path = methodPath(definition, method);
         if (handlers.has(path)) throw new Error(`${path} is bound twice`);
@@ -52,6 +51,7 @@ export function createRouter(): Router {
             : { ...base, kind: "unary", invoke: fn ?? (async () => missing()) },
         );
       }
+      services.push(definition);
       return router;
     },
     lookup: (path) => handlers.get(path),

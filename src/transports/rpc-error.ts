@@ -41,7 +41,11 @@ export function isAbortError(error: unknown): boolean {
  * handing the original to `onUnexpected` (for the server's log).
  */
 export function errorForCaller(error: unknown, onUnexpected?: (error: unknown) => void): RpcError {
-  if (error instanceof RpcError) return new RpcError(error.code, error.message);
+  if (error instanceof RpcError) {
+    // OK or a code outside the gRPC range is not an error status a caller can receive.
+    const valid = Number.isInteger(error.code) && error.code >= Code.CANCELLED && error.code <= Code.UNAUTHENTICATED;
+    return new RpcError(valid ? error.code : Code.UNKNOWN, error.message);
+  }
   const rpc = RpcError.from(error);
   if (rpc.code === Code.UNKNOWN) onUnexpected?.(error);
   return new RpcError(rpc.code, rpc.message);

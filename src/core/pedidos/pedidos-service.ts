@@ -43,6 +43,9 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
   readonly #records: PedidosRecords;
   readonly #ledger: Ledger;
   readonly #watchers = new StatusWatchers();
+  /** Drives and cancellations in flight in this instance, so a retry joins the one running. */
+  readonly #driving = new Map<number, Promise<Pedido>>();
+  readonly #cancelling = new Map<number, Promise<Pedido>>();
 
   constructor(private readonly deps: PedidosDeps) {
     this.#records = new PedidosRecords(deps.store, deps.clock);
@@ -109,10 +112,14 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
    * every step is idempotent). An RPC error leaves the order `pendente` for a
    * later attempt; the answer is the order as it then stands.
    */
-  async drive(pedidoId: number, options: CallOptions = {}): Promise<Pedido> {
+  drive(pedidoId: number, options: CallOptions = {}): Promise<Pedido> {
+    return once(this.#driving, pedidoId, () => this.#drive(pedidoId, options));
+  }
+
+  async #drive(pedidoId: number, options: CallOptions): Promise<Pedido> {
     const row = this.#require(pedidoId);
     if (TERMINAL_STATUSES.has(row.status)) return this.#records.toMessage(row);
-    if (row.cancelamento_solicitado) return this.cancel(pedidoId, row.motivo ?? "cancelado", options);
+    if (row.cancelamento_solicitado) return this.#cancel(pedidoId, row.motivo ?? "cancelado", options);
     this.deps.store.tx(() => this.#records.countAttempt(pedidoId));
     try {
       const result = await this.deps.pagamentos.processarPagamento(
@@ -131,7 +138,11 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
    * cancel invoice and shipment). Idempotent; an RPC error leaves the request
    * recorded so the next attempt finishes it.
    */
-  async cancel(pedidoId: number, motivo: string, options: CallOptions = {}): Promise<Pedido> {
+  cancel(pedidoId: number, motivo: string, options: CallOptions = {}): Promise<Pedido> {
+    return once(this.#cancelling, pedidoId, () => this.#cancel(pedidoId, motivo, options));
+  }
+
+  async #cancel(pedidoId: number, motivo: string, options: CallOptions): Promise<Pedido> {
     const row = this.#require(pedidoId);
     if (TERMINAL_STATUSES.has(row.status)) return this.#records.toMessage(row);
     const reason = row.cancelamento_solicitado ? (row.motivo ?? motivo) : motivo;
@@ -191,4 +202,13 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     if (!row) throw notFound(`pedido ${pedidoId} not found`);
     return row;
   }
+}
+
+/** Runs `start` unless a run for `key` is in flight, in which case it joins that one. */
+function once<T>(inflight: Map<number, Promise<T>>, key: number, start: () => Promise<T>): Promise<T> {
+  const running = inflight.get(key);
+  if (running) return running;
+  const promise = start().finally(() => inflight.delete(key));
+  inflight.set(key, promise);
+  return promise;
 }

@@ -3,7 +3,8 @@ import type { CallContext, CallRequest, CallResponse, Transport } from "../call.
 import { openCallScope, raceAbort } from "../call-scope.js";
 import type { MessageType } from "../definition.js";
 import { unknownMethodError, type Router } from "../router.js";
-import { errorForCaller } from "../rpc-error.js";
+import { Code } from "../codes.js";
+import { errorForCaller, RpcError } from "../rpc-error.js";
 import { systemClock } from "../system-clock.js";
 
 /** Options of {@link createInProcessTransport}. */
@@ -30,7 +31,12 @@ export function createInProcessTransport(router: Router, options: InProcessOptio
     async call(request: CallRequest): Promise<CallResponse> {
       const handler = router.lookup(request.path);
       if (!handler) throw unknownMethodError(request.path);
-      const message = copy(handler.method.requestType, request.message);
+      let message: unknown;
+      try {
+        message = copy(handler.method.requestType, request.message);
+      } catch {
+        throw new RpcError(Code.INTERNAL, "error deserializing request");
+      }
       const scope = openCallScope(clock, request);
       const context: CallContext = { path: request.path, signal: scope.signal, deadline: request.deadline, metadata: request.metadata };
 
@@ -45,7 +51,13 @@ export function createInProcessTransport(router: Router, options: InProcessOptio
         }
       }
 
-      const source = handler.invoke(message, context)[Symbol.asyncIterator]();
+      let source: AsyncIterator<unknown>;
+      try {
+        source = handler.invoke(message, context)[Symbol.asyncIterator]();
+      } catch (error) {
+        scope.close();
+        throw fail(error, request.path);
+      }
       async function* messages(): AsyncGenerator<unknown> {
         try {
           while (true) {

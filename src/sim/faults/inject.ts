@@ -1,0 +1,106 @@
+import type { Link, SimNetwork } from "../network/sim-network.js";
+import type { Fault, FaultPlan } from "./plan.js";
+
+/**
+ * Schedules every fault of the plan on the network's scheduler: each starts at
+ * `at` and heals at its end, and both moments go into the trace. Partitions
+ * count, so overlapping ones (a swizzle over a partition) heal correctly.
+ */
+export function scheduleFaults(network: SimNetwork, plan: FaultPlan): void {
+  const clogs = new Map<Link, number>();
+  const clog = (link: Link, delta: number) => {
+    const count = (clogs.get(link) ?? 0) + delta;
+    clogs.set(link, count);
+    link.clogged = count > 0;
+  };
+  const at = (ms: number, fn: () => void) => network.scheduler.setTimer(ms - network.scheduler.now(), fn);
+  const links = (from: string, to: string, twoWay = false): Link[] => {
+    const names = network.nodes.map((n) => n.name);
+    const pairs: [string, string][] = [];
+    for (const a of from === "*" ? names : [from]) {
+      for (const b of to === "*" ? names : [to]) {
+        if (a === b) continue;
+        pairs.push([a, b]);
+        if (twoWay) pairs.push([b, a]);
+      }
+    }
+    return pairs.map(([a, b]) => network.link(a, b));
+  };
+  /** Sets a link field for the fault's duration, then puts back what was there. */
+  const overrideLinks = <K extends "latency" | "drop" | "replyDrop" | "duplicate">(fault: Fault & { from: string; to: string; duration: number }, key: K, value: Link[K]) => {
+    at(fault.at, () => {
+      const saved = links(fault.from, fault.to).map((link) => [link, link[key]] as const);
+      for (const [link] of saved) link[key] = value;
+      at(fault.at + fault.duration, () => {
+        for (const [link, previous] of saved) link[key] = previous;
+        network.record({ ev: "heal", fault: fault.kind, from: fault.from, to: fault.to });
+      });
+    });
+  };
+
+  plan.faults.forEach((fault, index) => {
+    at(fault.at, () => network.record({ ev: "fault", index, ...fault }));
+    switch (fault.kind) {
+      case "crash": {
+        const node = network.node(fault.target);
+        at(fault.at, () => node.crash());
+        at(fault.at + fault.restartAfter, () => {
+          node.restart();
+          network.record({ ev: "heal", fault: "crash", target: fault.target });
+        });
+        return;
+      }
+      case "pause": {
+        const node = network.node(fault.target);
+        at(fault.at, () => node.pause());
+        at(fault.at + fault.duration, () => {
+          network.record({ ev: "heal", fault: "pause", target: fault.target });
+          node.resume();
+        });
+        return;
+      }
+      case "slow": {
+        const node = network.node(fault.target);
+        at(fault.at, () => (node.slowMs += fault.extraMs));
+        at(fault.at + fault.duration, () => (node.slowMs -= fault.extraMs));
+        return;
+      }
+      case "clock-skew": {
+        const node = network.node(fault.target);
+        at(fault.at, () => (node.offsetMs += fault.offsetMs));
+        at(fault.at + fault.duration, () => (node.offsetMs -= fault.offsetMs));
+        return;
+      }
+      case "partition": {
+        const affected = () => links(fault.from, fault.to, fault.twoWay);
+        at(fault.at, () => affected().forEach((link) => clog(link, +1)));
+        at(fault.at + fault.duration, () => {
+          affected().forEach((link) => clog(link, -1));
+          network.record({ ev: "heal", fault: "partition", from: fault.from, to: fault.to });
+        });
+        return;
+      }
+      case "swizzle": {
+        // Clog each target's links one by one, hold, then heal in reverse order.
+        const n = fault.targets.length;
+        fault.targets.forEach((target, i) => {
+          const affected = () => links(target, "*", true);
+          at(fault.at + i * fault.stepMs, () => affected().forEach((link) => clog(link, +1)));
+          at(fault.at + n * fault.stepMs + fault.holdMs + (n - 1 - i) * fault.stepMs, () => {
+            affected().forEach((link) => clog(link, -1));
+            network.record({ ev: "heal", fault: "swizzle", target });
+          });
+        });
+        return;
+      }
+      case "latency":
+        return overrideLinks(fault, "latency", fault.distribution);
+      case "drop":
+        return overrideLinks(fault, "drop", fault.probability);
+      case "reply-drop":
+        return overrideLinks(fault, "replyDrop", fault.probability);
+      case "duplicate":
+        return overrideLinks(fault, "duplicate", fault.probability);
+    }
+  });
+}
