@@ -5,27 +5,28 @@ import { exportStores } from "../core/system/stores.js";
 import { readCatalog } from "../data/ecommerce-db.js";
 import { MAX_SEED } from "../data/synthetic.js";
 import { writeFileAtomic } from "../io/write-file-atomic.js";
+import { SERVICE_NAMES } from "../core/vocabulary.js";
 import { runCheckout, RUN_TRANSPORTS, type RunTransport } from "../sim/checkout-run.js";
+import { CLIENT_NODE } from "../sim/deploy-sim.js";
+import { parseFaultPlan, type FaultPlan } from "../sim/faults/plan.js";
+import { SCENARIOS } from "../sim/scenarios.js";
 import { formatReport, reportPassed, type SimReport } from "../sim/report.js";
 import { systemClock } from "../transports/system-clock.js";
 import { intFlag, parseFlags, runCli, UsageError } from "./args.js";
 
-/** Scenarios this build can run, with what each does. */
-const SCENARIOS: Readonly<Record<string, string>> = {
-  baseline: "no faults: the workload's orders through the synchronous chain; cancellations come only from refused payments and short stock",
-};
 
-const USAGE = `usage: npm run sim -- [--scenario NAME] [--seed N] [--transport ${RUN_TRANSPORTS.join("|")}] [--orders N]
+const USAGE = `usage: npm run sim -- [--scenario NAME|plan.json] [--seed N] [--transport ${RUN_TRANSPORTS.join("|")}] [--orders N]
                       [--concurrency N] [--json out.json] [--db-dir DIR] [--trace trace.jsonl] [--list]
 
 Places a seeded workload of orders through the six checkout services, then checks
 every invariant over their databases. Exit status 0 iff every invariant holds.
 
-  --scenario NAME     scenario to run (default baseline; --list names them)
+  --scenario NAME     a named scenario (--list describes them) or a fault plan file (plan.json); default baseline
   --seed N            seed of the catalog, the baskets and every random draw (default 1)
-  --transport T       ${RUN_TRANSPORTS.join(", ")} (default inproc)
+  --transport T       ${RUN_TRANSPORTS.join(", ")} (default sim: simulated network, virtual time, faults)
   --orders N          orders to place, 1..1000000 (default 200)
   --concurrency N     orders in flight at once, 1..10000 (default 16)
+  --interval-ms N     virtual ms between order arrivals on the sim transport (default 5)
   --json FILE         write the JSON report
   --db-dir DIR        write each service's database as DIR/<service>.db
   --trace FILE        write every call and reply as JSON lines
@@ -36,8 +37,9 @@ every invariant over their databases. Exit status 0 iff every invariant holds.
 await runCli("sim", USAGE, async () => {
   const values = parseFlags(process.argv.slice(2), {
     scenario: { type: "string", default: "baseline" },
+    "interval-ms": { type: "string" },
     seed: { type: "string" },
-    transport: { type: "string", default: "inproc" },
+    transport: { type: "string", default: "sim" },
     orders: { type: "string" },
     concurrency: { type: "string" },
     json: { type: "string" },
@@ -49,11 +51,8 @@ await runCli("sim", USAGE, async () => {
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   if (values.list) {
-    for (const [name, text] of Object.entries(SCENARIOS)) process.stdout.write(`${name.padEnd(18)} ${text}\n`);
+    for (const [name, scenario] of Object.entries(SCENARIOS)) process.stdout.write(`${name.padEnd(18)} ${scenario.description}\n`);
     return;
-  }
-  if (!(values.scenario in SCENARIOS)) {
-    throw new UsageError(`--scenario ${JSON.stringify(values.scenario)} is not known; known: ${Object.keys(SCENARIOS).join(", ")}`);
   }
   if (!(RUN_TRANSPORTS as readonly string[]).includes(values.transport)) {
     throw new UsageError(`--transport must be one of ${RUN_TRANSPORTS.join(", ")}, got ${JSON.stringify(values.transport)}`);
@@ -61,6 +60,11 @@ await runCli("sim", USAGE, async () => {
   const seed = intFlag("seed", values.seed, 0, MAX_SEED, 1);
   const orders = intFlag("orders", values.orders, 1, 1_000_000, 200);
   const concurrency = intFlag("concurrency", values.concurrency, 1, 10_000, 16);
+  const intervalMs = intFlag("interval-ms", values["interval-ms"], 0, 60_000, 5);
+  const scenario = await resolveScenario(values.scenario, orders * intervalMs);
+  if (values.transport !== "sim" && scenario.plan.faults.length > 0) {
+    throw new UsageError(`--scenario ${values.scenario} injects faults, which only --transport sim can do so far`);
+  }
 
   const catalog = values.catalog ? await loadCatalog(values.catalog) : undefined;
   const progress = process.stderr.isTTY ? progressBar(orders) : undefined;
@@ -70,12 +74,16 @@ await runCli("sim", USAGE, async () => {
     orders,
     concurrency,
     transport: values.transport as RunTransport,
+    scenario: scenario.name,
+    plan: scenario.plan,
+    intervalMs,
+    ...(scenario.stockCap !== undefined ? { stockCap: scenario.stockCap } : {}),
     wallClock: systemClock,
     keepTrace: values.trace !== undefined,
     ...(catalog ? { catalog } : {}),
     ...(progress ? { onProgress: progress } : {}),
   });
-  const report: SimReport = { ...run.report, scenario: values.scenario, wallMs: Math.round(performance.now() - wallStart) };
+  const report: SimReport = { ...run.report, wallMs: Math.round(performance.now() - wallStart) };
   if (progress) process.stderr.write("\r\x1b[K");
 
   process.stdout.write(`${formatReport(report)}\n`);
@@ -83,12 +91,32 @@ await runCli("sim", USAGE, async () => {
   if (values["db-dir"]) await exportStores(run.stores, values["db-dir"]);
   if (values.trace) await writeFile(values.trace, run.traceLines.map((l) => `${l}\n`).join(""));
   if (!reportPassed(report)) {
-    const replay = `npm run sim -- --scenario ${values.scenario} --seed ${seed} --transport ${values.transport} --orders ${orders} --concurrency ${concurrency}`;
+    const replay = `npm run sim -- --scenario ${values.scenario} --seed ${seed} --transport ${values.transport} --orders ${orders} --concurrency ${concurrency} --interval-ms ${intervalMs}`;
     process.stdout.write(`replay with: ${replay}\n`);
     return 1;
   }
   return 0;
 });
+
+/** A scenario by name, or a fault plan from a JSON file; a bad plan is a usage error naming each wrong field. */
+async function resolveScenario(value: string, windowMs: number): Promise<{ name: string; plan: FaultPlan; stockCap?: number }> {
+  const named = SCENARIOS[value];
+  if (named) return { name: value, plan: named.plan({ windowMs }), ...(named.stockCap !== undefined ? { stockCap: named.stockCap } : {}) };
+  if (!value.endsWith(".json")) {
+    throw new UsageError(`--scenario ${JSON.stringify(value)} is neither a known scenario (${Object.keys(SCENARIOS).join(", ")}) nor a .json plan`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(value, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--scenario: cannot read the plan ${value}: ${(error as Error).message}`);
+  }
+  try {
+    return { name: value, plan: parseFaultPlan(json, [...SERVICE_NAMES, CLIENT_NODE]) };
+  } catch (error) {
+    throw new UsageError(`--scenario ${value}: ${(error as Error).message}`);
+  }
+}
 
 /** Reads customers, products and stock from an ecommerce.db; a bad file is a usage error. */
 async function loadCatalog(path: string) {

@@ -97,7 +97,7 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
   const clock = deployment.clock;
-  const timed = simulated ? clock : options.wallClock;
+  const timed = simulated ? scheduler : options.wallClock;
   let next = 0;
   let done = 0;
   let lastArrival = SIM_EPOCH_MS;
@@ -137,7 +137,8 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   };
   if (simulated) scheduler.setTimer(100, monitor);
   await deployment.run(workload, () => over, Number.POSITIVE_INFINITY);
-  if (simulated) await scheduler.run({ drain: async () => {}, untilMs: scheduler.now() + SETTLE_MS }).then(() => deployment.run(Promise.resolve(), () => true, scheduler.now()));
+  const endedAt = scheduler.now();
+  if (simulated) await deployment.run(Promise.resolve(), () => false, endedAt + SETTLE_MS);
 
   const orders = countOrders(stores);
   const livenessDeadline = Math.max(heal, lastArrival) + bound;
@@ -151,7 +152,7 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
       invariants,
       traceHash: trace.digest(),
       latencyMs: summarizeLatencies(latencies),
-      virtualMs: scheduler.now() - SIM_EPOCH_MS,
+      virtualMs: Math.round(endedAt - SIM_EPOCH_MS),
       errors,
       cancellationReasons: cancellationReasons(stores),
       traceEvents: trace.count,

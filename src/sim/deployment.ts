@@ -28,7 +28,7 @@ export interface Deployment {
   readonly clock: Clock;
   /**
    * Runs until the workload has settled and `isDone` says the run is over, or
-   * time runs past `untilMs` (virtual).
+   * virtual time reaches `untilMs` (events due later stay queued).
    */
   run(workload: Promise<void>, isDone: () => boolean, untilMs: number): Promise<void>;
 }

@@ -31,7 +31,8 @@ const replyLoss = (w: number): Fault => ({ at: r(0.1 * w), kind: "reply-drop", f
 const duplicates = (w: number): Fault => ({ at: 0, kind: "duplicate", from: "*", to: "*", probability: 0.2, duration: w });
 const crashEach = (w: number): Fault[] =>
   SERVICE_NAMES.map((target, i) => ({ at: r(((i + 0.5) * w) / SERVICE_NAMES.length), kind: "crash", target, restartAfter: r(w / 10) }));
-const partitionFiscal = (w: number): Fault => ({ at: r(0.3 * w), kind: "partition", from: "fiscal", to: "*", twoWay: true, duration: r(0.3 * w) });
+// Longer than Pedidos' recovery age (30 s), so orders stuck behind it are cancelled with full compensation.
+const partitionFiscal = (w: number): Fault => ({ at: r(0.3 * w), kind: "partition", from: "fiscal", to: "*", twoWay: true, duration: Math.max(r(0.3 * w), 35_000) });
 const swizzle = (w: number): Fault => ({ at: r(0.2 * w), kind: "swizzle", targets: [...SERVICE_NAMES], stepMs: r(w / 40), holdMs: r(w / 10) });
 const slowEstoque = (w: number): Fault[] => [
   { at: r(0.2 * w), kind: "slow", target: "estoque", extraMs: 300, duration: r(0.5 * w) },
@@ -54,7 +55,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     plan: ({ windowMs }) => faults({ at: r(0.3 * windowMs), kind: "crash", target: "pagamentos", restartAfter: r(0.2 * windowMs) }),
   },
   "crash-each": { description: "every service crashes once, one after another, and restarts", plan: ({ windowMs }) => faults(...crashEach(windowMs)) },
-  "partition-fiscal": { description: "Fiscal is cut off from every other service (both ways) for 30% of the run", plan: ({ windowMs }) => faults(partitionFiscal(windowMs)) },
+  "partition-fiscal": { description: "Fiscal is cut off from every other service (both ways) for 35 s: stuck orders are cancelled with full compensation", plan: ({ windowMs }) => faults(partitionFiscal(windowMs)) },
   swizzle: { description: "each service's links clog one by one, hold, then heal in reverse order", plan: ({ windowMs }) => faults(swizzle(windowMs)) },
   "slow-estoque": { description: "Estoque takes 300 ms more per request, and pauses for 800 ms once", plan: ({ windowMs }) => faults(...slowEstoque(windowMs)) },
   "clock-skew": {

@@ -26,7 +26,7 @@ export function createSimTransport(
       const caller = network.node(from);
       if (method.responseStream) return Promise.reject(new RpcError(Code.UNIMPLEMENTED, `${path}: streams are not simulated yet`));
       const epoch = caller.epoch;
-      const sentAt = caller.clock.now();
+      const sentAt = network.scheduler.now();
       const callId = network.nextCallId();
       const bytes = method.requestType.encode(request.message as never).finish();
       const timeoutMs = request.deadline === undefined ? undefined : request.deadline - caller.clock.now();
@@ -34,12 +34,13 @@ export function createSimTransport(
       return new Promise<CallResponse>((resolve, reject) => {
         const scope = openCallScope(caller.clock, request);
         let settled = false;
+        let cancelOnServer: (() => void) | undefined;
         // Settles once; never after the caller crashed (its continuation died with it).
         const settle = (outcome: Outcome) => {
           if (settled || caller.epoch !== epoch) return;
           settled = true;
           scope.close();
-          options.observe?.(path, caller.clock.now() - sentAt, outcome.ok ? Code.OK : outcome.code);
+          options.observe?.(path, network.scheduler.now() - sentAt, outcome.ok ? Code.OK : outcome.code);
           scope.signal.removeEventListener("abort", onAbort);
           if (outcome.ok) resolve({ stream: false, message: method.responseType.decode(outcome.bytes) });
           else reject(new RpcError(outcome.code, outcome.message));
@@ -52,7 +53,6 @@ export function createSimTransport(
         scope.signal.addEventListener("abort", onAbort, { once: true });
         if (scope.signal.aborted) return onAbort();
 
-        let cancelOnServer: (() => void) | undefined;
         const reply = (outcome: Outcome) =>
           network.send(to, from, { kind: "reply", callId, path }, () => {
             if (!outcome.ok) network.record({ ev: "error", callId, path, code: codeName(outcome.code) });

@@ -3,14 +3,14 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { SERVICE_NAMES } from "../../src/core/vocabulary.js";
 import { runCheckout, type CheckoutRunOptions } from "../../src/sim/checkout-run.js";
-import { VirtualClock } from "../../src/sim/virtual-clock.js";
+import { Scheduler } from "../../src/sim/scheduler.js";
 
 const base = (over: Partial<CheckoutRunOptions> = {}): CheckoutRunOptions => ({
   seed: 7,
   orders: 150,
   concurrency: 8,
   transport: "inproc",
-  wallClock: new VirtualClock(),
+  wallClock: new Scheduler(),
   ...over,
 });
 

@@ -44,7 +44,7 @@ describe("npm run sim", () => {
       [["--orders", "0"], /--orders must be an integer in 1\.\.1000000/],
       [["--orders", "abc"], /--orders must be an integer/],
       [["--transport", "carrier-pigeon"], /--transport must be one of/],
-      [["--scenario", "nope"], /--scenario "nope" is not known/],
+      [["--scenario", "nope"], /--scenario "nope" is neither a known scenario/],
       [["--bogus"], /Unknown option '--bogus'/],
     ] as const) {
       const run = sim([...args]);

@@ -13,7 +13,9 @@ export function scheduleFaults(network: SimNetwork, plan: FaultPlan): void {
     clogs.set(link, count);
     link.clogged = count > 0;
   };
-  const at = (ms: number, fn: () => void) => network.scheduler.setTimer(ms - network.scheduler.now(), fn);
+  // Plan times count from when the plan is scheduled (the start of the run).
+  const start = network.scheduler.now();
+  const at = (ms: number, fn: () => void) => network.scheduler.setTimer(start + ms - network.scheduler.now(), fn);
   const links = (from: string, to: string, twoWay = false): Link[] => {
     const names = network.nodes.map((n) => n.name);
     const pairs: [string, string][] = [];

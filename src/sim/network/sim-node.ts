@@ -36,7 +36,8 @@ export class SimNode {
     this.name = name;
     this.#build = build;
     this.clock = {
-      now: () => scheduler.now() + this.offsetMs,
+      // Whole ms, as a real clock reads: virtual time itself may be fractional (µs latencies).
+      now: () => Math.floor(scheduler.now() + this.offsetMs),
       setTimer: (ms, fn) => {
         const epoch = this.epoch;
         return scheduler.setTimer(ms, () => {
