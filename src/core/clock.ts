@@ -4,7 +4,7 @@
  * virtual time and replay exactly.
  */
 export interface Clock {
-  /** Whole milliseconds since the Unix epoch, as Date.now() (virtual in the simulator). */
+  /** Whole milliseconds since the Unix epoch, like a real clock (virtual in the simulator). */
   now(): number;
   /** Calls `fn` once after `ms`; returns a function that cancels the timer. */
   setTimer(ms: number, fn: () => void): () => void;

@@ -13,6 +13,11 @@ export function notFound(message: string): RpcError {
   return new RpcError(Code.NOT_FOUND, message);
 }
 
+/** The request is valid but conflicts with what is recorded. */
+export function failedPrecondition(message: string): RpcError {
+  return new RpcError(Code.FAILED_PRECONDITION, message);
+}
+
 /** Throws INVALID_ARGUMENT unless `value` is an integer in [min, max]. */
 export function requireIntInRange(field: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {

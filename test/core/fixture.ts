@@ -7,7 +7,7 @@ import { bindService, CHECKOUT_DEFINITIONS, createCheckoutServices, type Checkou
 import { createCheckoutStores, type CheckoutCatalog, type CheckoutStores } from "../../src/core/system/stores.js";
 import { SERVICE_NAMES, type MetodoPagamento, type ServiceName } from "../../src/core/vocabulary.js";
 import { checkInvariants } from "../../src/sim/invariants.js";
-import { VirtualClock } from "../../src/sim/virtual-clock.js";
+import { Scheduler } from "../../src/sim/scheduler.js";
 import {
   Code,
   createClient,
@@ -57,7 +57,7 @@ export type TableDump = Record<string, SqlRow[]>;
 
 /** An in-process checkout, built for one test. */
 export interface CheckoutFixture {
-  readonly clock: VirtualClock;
+  readonly clock: Scheduler;
   readonly random: Random;
   readonly catalog: CheckoutCatalog;
   readonly stores: CheckoutStores;
@@ -75,9 +75,9 @@ export interface CheckoutFixture {
   close(): void;
 }
 
-/** Builds a fresh in-process checkout (VirtualClock, seeded Random, six stores and services on one router, typed clients). */
+/** Builds a fresh in-process checkout (a Scheduler as virtual clock, seeded Random, six stores and services on one router, typed clients). */
 export async function createCheckoutFixture(options: CheckoutFixtureOptions = {}): Promise<CheckoutFixture> {
-  const clock = new VirtualClock();
+  const clock = new Scheduler();
   const random = createRandom(options.seed ?? 1);
   const catalog = options.catalog ?? FIXTURE_CATALOG;
   const stores = await createCheckoutStores(catalog);

@@ -340,6 +340,32 @@ describe("PedidosService.cancel()", () => {
   });
 });
 
+describe("PedidosService.cancel() interrupted", () => {
+  for (const fault of ["drop-request", "lose-reply"] as const) {
+    test(`(${fault} on EstornarPagamento) stays requested; the next drive() finishes it with the first reason`, async () => {
+      const faults = createLinkFaults();
+      const fx = await createCheckoutFixture({ interceptors: faults.interceptors });
+      const order = await pendingWithEveryEffect(fx, faults, [{ produtoId: 2, quantidade: 3 }]);
+      faults.fail("pedidos", "pagamentos", fault, { method: "EstornarPagamento" });
+      const interrupted = await fx.services.pedidos.cancel(order.id, "cliente desistiu");
+      assert.equal(interrupted.status, "pendente", "the outcome is unknown, so the order is not terminal yet");
+      assert.deepEqual(fx.services.pedidos.orderAge(order.id).cancelRequested, true);
+
+      const driven = await fx.services.pedidos.drive(order.id);
+      assert.equal(driven.status, "cancelado", "a re-drive of a cancel-requested order cancels, it does not ship");
+      assert.equal(driven.motivo, "cliente desistiu");
+      assert.deepEqual(
+        driven.historico.map((h) => h.status),
+        ["pendente", "cancelado"],
+      );
+      const e = effects(fx, order.id);
+      assert.deepEqual([e.pagamento?.status, e.reserva, e.nota?.status, e.envio?.status], ["estornado", "liberado", "cancelada", "cancelado"]);
+      assert.equal(fx.stock(2), 3);
+      assertInvariants(fx.stores);
+    });
+  }
+});
+
 describe("document numbers", () => {
   test("invoice numbers are gap-free 1..n, access keys and tracking codes are valid, across cancellations", async () => {
     const faults = createLinkFaults();
@@ -378,5 +404,82 @@ describe("document numbers", () => {
     assert.equal(new Set(codigos.map((c) => c.codigo)).size, codigos.length);
     assertInvariants(fx.stores);
     assert.deepEqual(fx.unexpectedErrors, []);
+  });
+});
+
+describe("cancel() racing the chain", () => {
+  const LINKS = [
+    ["pedidos", "pagamentos"],
+    ["pagamentos", "estoque"],
+    ["estoque", "fiscal"],
+    ["fiscal", "logistica"],
+  ] as const;
+
+  for (const [from, to] of LINKS) {
+    test(`a cancel while the forward call ${from} -> ${to} is in flight wins; the late call unwinds and applies nothing`, async () => {
+      const faults = createLinkFaults();
+      const fx = await createCheckoutFixture({ interceptors: faults.interceptors });
+      const gate = faults.hold(from, to);
+      const placing = fx.order([
+        { produtoId: 2, quantidade: 2 },
+        { produtoId: 3, quantidade: 1 },
+      ]);
+      const held = await gate.reached;
+      const pedidoId = (held.message as { pedidoId: number }).pedidoId;
+
+      const cancelled = await fx.services.pedidos.cancel(pedidoId, "cliente desistiu");
+      assert.equal(cancelled.status, "cancelado");
+      gate.release();
+      const placed = await placing;
+      assert.equal(placed.status, "cancelado");
+      assert.equal(placed.motivo, "cliente desistiu");
+      assert.deepEqual(
+        placed.historico.map((h) => h.status),
+        ["pendente", "cancelado"],
+      );
+
+      const e = effects(fx, pedidoId);
+      assert.ok(e.pagamento === undefined || e.pagamento.status === "estornado", JSON.stringify(e));
+      assert.ok(e.reserva === undefined || e.reserva === "liberado", JSON.stringify(e));
+      assert.ok(e.nota === undefined || e.nota.status === "cancelada", JSON.stringify(e));
+      assert.ok(e.envio === undefined || e.envio.status === "cancelado", JSON.stringify(e));
+      assert.deepEqual([fx.stock(2), fx.stock(3)], [3, 50]);
+      assertInvariants(fx.stores);
+      assert.deepEqual(fx.unexpectedErrors, []);
+    });
+  }
+
+  test("a re-drive while a cancellation is in flight finishes the cancellation instead; the order is cancelled once", async () => {
+    const faults = createLinkFaults();
+    const fx = await createCheckoutFixture({ interceptors: faults.interceptors });
+    const order = await pendingWithEveryEffect(fx, faults, [{ produtoId: 1, quantidade: 5 }]);
+    const gate = faults.hold("pagamentos", "estoque"); // catches the cascade's LiberarEstoque
+    const cancelling = fx.services.pedidos.cancel(order.id, "cliente desistiu");
+    await gate.reached;
+
+    const late = await fx.clients.pagamentos.processarPagamento({
+      pedidoId: order.id,
+      clienteId: order.clienteId,
+      valorCentavos: order.valorTotalCentavos,
+      metodo: order.metodoPagamento,
+      itens: order.itens,
+    });
+    assert.equal(late.ok, false, "Pagamentos is already tombstoned");
+
+    const driven = await fx.services.pedidos.drive(order.id);
+    assert.equal(driven.status, "cancelado");
+    gate.release();
+    const cancelled = await cancelling;
+    assert.equal(cancelled.status, "cancelado");
+    assert.equal(cancelled.motivo, "cliente desistiu");
+    assert.deepEqual(
+      cancelled.historico.map((h) => h.status),
+      ["pendente", "cancelado"],
+      "one cancelado entry",
+    );
+    const e = effects(fx, order.id);
+    assert.deepEqual([e.pagamento?.status, e.reserva, e.nota?.status, e.envio?.status], ["estornado", "liberado", "cancelada", "cancelado"]);
+    assert.equal(fx.stock(1), 10);
+    assertInvariants(fx.stores);
   });
 });

@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { StatusPedido } from "../../src/gen/ecommerce/v1/pedidos.js";
 import { Code } from "../../src/transports/index.js";
-import { assertInvariants, collect, createCheckoutFixture, createLinkFaults, expectRpcError, type CheckoutFixture } from "./fixture.js";
+import { TERMINAL_STATUSES } from "../../src/core/vocabulary.js";
+import {
+  assertInvariants,
+  collect,
+  createCheckoutFixture,
+  createLinkFaults,
+  dumpTables,
+  expectRpcError,
+  FIXTURE_CATALOG,
+  type CheckoutFixture,
+} from "./fixture.js";
 
 const HAPPY_PATH = ["pendente", "pagamento_aprovado", "em_separacao", "nf_emitida", "enviado"];
 
@@ -63,6 +73,28 @@ describe("business refusals compensate upstream", () => {
     assert.equal(fx.stock(2), 1);
     assertInvariants(fx.stores);
   });
+});
+
+describe("an order totalling R$ 0,00", () => {
+  test(
+    "(a basket of free products) is refused up front or ends terminal, never stuck pendente",
+    async () => {
+      const catalog = { ...FIXTURE_CATALOG, produtos: [...FIXTURE_CATALOG.produtos, { id: 5, nome: "Brinde", precoCentavos: 0, estoque: 5 }] };
+      const fx = await createCheckoutFixture({ catalog });
+      const before = dumpTables(fx.stores);
+      const outcome = await fx.order([{ produtoId: 5, quantidade: 1 }]).then(
+        (order) => ({ order }),
+        (error: unknown) => ({ error }),
+      );
+      if ("error" in outcome) {
+        await expectRpcError(() => Promise.reject(outcome.error), Code.INVALID_ARGUMENT, /itens|valor/);
+        assert.deepEqual(dumpTables(fx.stores), before, "a refusal writes nothing");
+      } else {
+        assert.ok(TERMINAL_STATUSES.has(outcome.order.status), `order left ${outcome.order.status}`);
+        assertInvariants(fx.stores);
+      }
+    },
+  );
 });
 
 describe("a successful order", () => {

@@ -3,7 +3,7 @@ import type { CompensacaoRequest, CompensacaoResponse, Etapa, ResultadoCheckout 
 import type { ImplOf } from "../../transports/index.js";
 import { runCompensation, runForwardStep } from "../chain-step.js";
 import type { Clock } from "../clock.js";
-import { requireId } from "../errors.js";
+import { failedPrecondition, requireId } from "../errors.js";
 import { isoNow, Ledger } from "../store/ledger.js";
 import type { SqlStore } from "../store/sql-store.js";
 import { buildCodigoRastreamento } from "./codigo-rastreamento.js";
@@ -41,6 +41,8 @@ export class LogisticaService implements ImplOf<LogisticaDefinition> {
           const live = found.status !== "cancelado";
           return { ok: live, repeated: true, ...(live ? {} : { motivo: "envio cancelado" }), etapa: this.#etapa(found) };
         }
+        const other = store.get<{ pedido_id: number }>("SELECT pedido_id FROM envios WHERE nota_fiscal_id = ?", [request.notaFiscalId]);
+        if (other) throw failedPrecondition(`nota_fiscal_id ${request.notaFiscalId} already ships pedido ${other.pedido_id}`);
         // Rows are never deleted, so the next id is unique and the tracking code can derive from it.
         const id = store.get<{ id: number }>("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM envios")!.id;
         store.run(

@@ -10,6 +10,7 @@ import type {
   StatusPedido as StatusPedidoMsg,
 } from "../../gen/ecommerce/v1/pedidos.js";
 import type { CallContext, CallOptions, ClientOf, ImplOf } from "../../transports/index.js";
+import { Code } from "../../transports/codes.js";
 import { RpcError } from "../../transports/rpc-error.js";
 import type { Clock } from "../clock.js";
 import { invalidArgument, notFound, requireId } from "../errors.js";
@@ -37,6 +38,17 @@ const STATUS_AFTER_STEP: Readonly<Record<string, StatusPedido>> = {
 };
 
 const MAX_CHAVE_IDEMPOTENCIA = 200;
+
+/** Failures that say nothing about the request: the order waits for another attempt. */
+const TRANSIENT_CODES: ReadonlySet<Code> = new Set<Code>([
+  Code.UNAVAILABLE,
+  Code.DEADLINE_EXCEEDED,
+  Code.CANCELLED,
+  Code.ABORTED,
+  Code.RESOURCE_EXHAUSTED,
+  Code.UNKNOWN,
+  Code.INTERNAL,
+]);
 
 /** Pedidos: takes orders, drives the chain through Pagamentos, and cancels with full compensation. */
 export class PedidosService implements ImplOf<PedidosDefinition> {
@@ -72,6 +84,7 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     const itens = request.itens.map((item, i) => ({ ...item, precoUnitarioCentavos: produtos[i]!.precoCentavos }));
     const valorTotal = itens.reduce((sum, item) => sum + item.quantidade * item.precoUnitarioCentavos, 0);
     if (!Number.isSafeInteger(valorTotal)) throw invalidArgument("itens: the order's total overflows the money range");
+    if (valorTotal === 0) throw invalidArgument("itens: the order's total is R$ 0,00; there is nothing to charge");
 
     const id = this.deps.store.tx(() => {
       // A concurrent call with the same key may have won while we read the catalog.
@@ -129,6 +142,9 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
       this.#applyOutcome(pedidoId, result);
     } catch (error) {
       this.#recordFailure(pedidoId, "ProcessarPagamento", error);
+      // A refusal that no retry can change: undo whatever the chain did and close the order.
+      const rpc = RpcError.from(error);
+      if (!TRANSIENT_CODES.has(rpc.code)) return this.#cancel(pedidoId, `erro: ${rpc.toString()}`, options);
     }
     return this.#records.toMessage(this.#records.pedido(pedidoId)!);
   }
