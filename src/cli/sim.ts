@@ -57,11 +57,13 @@ await runCli("sim", USAGE, async () => {
   if (!(RUN_TRANSPORTS as readonly string[]).includes(values.transport)) {
     throw new UsageError(`--transport must be one of ${RUN_TRANSPORTS.join(", ")}, got ${JSON.stringify(values.transport)}`);
   }
-  const seed = intFlag("seed", values.seed, 0, MAX_SEED, 1);
-  const orders = intFlag("orders", values.orders, 1, 1_000_000, 200);
-  const concurrency = intFlag("concurrency", values.concurrency, 1, 10_000, 16);
-  const intervalMs = intFlag("interval-ms", values["interval-ms"], 0, 60_000, 5);
-  const scenario = await resolveScenario(values.scenario, orders * intervalMs);
+  // A saved plan may carry the run it was found with; flags given here win.
+  const saved = values.scenario.endsWith(".json") ? await readPlan(values.scenario) : undefined;
+  const seed = intFlag("seed", values.seed, 0, MAX_SEED, saved?.run?.seed ?? 1);
+  const orders = intFlag("orders", values.orders, 1, 1_000_000, saved?.run?.orders ?? 200);
+  const concurrency = intFlag("concurrency", values.concurrency, 1, 10_000, saved?.run?.concurrency ?? 16);
+  const intervalMs = intFlag("interval-ms", values["interval-ms"], 0, 60_000, saved?.run?.intervalMs ?? 5);
+  const scenario = saved ? { name: values.scenario, plan: saved } : namedScenario(values.scenario, orders * intervalMs);
   if (values.transport !== "sim" && scenario.plan.faults.length > 0) {
     throw new UsageError(`--scenario ${values.scenario} injects faults, which only --transport sim can do so far`);
   }
@@ -98,13 +100,15 @@ await runCli("sim", USAGE, async () => {
   return 0;
 });
 
-/** A scenario by name, or a fault plan from a JSON file; a bad plan is a usage error naming each wrong field. */
-async function resolveScenario(value: string, windowMs: number): Promise<{ name: string; plan: FaultPlan; stockCap?: number }> {
+/** A named scenario laid out over the workload's window. */
+function namedScenario(value: string, windowMs: number): { name: string; plan: FaultPlan; stockCap?: number } {
   const named = SCENARIOS[value];
-  if (named) return { name: value, plan: named.plan({ windowMs }), ...(named.stockCap !== undefined ? { stockCap: named.stockCap } : {}) };
-  if (!value.endsWith(".json")) {
-    throw new UsageError(`--scenario ${JSON.stringify(value)} is neither a known scenario (${Object.keys(SCENARIOS).join(", ")}) nor a .json plan`);
-  }
+  if (!named) throw new UsageError(`--scenario ${JSON.stringify(value)} is neither a known scenario (${Object.keys(SCENARIOS).join(", ")}) nor a .json plan`);
+  return { name: value, plan: named.plan({ windowMs }), ...(named.stockCap !== undefined ? { stockCap: named.stockCap } : {}) };
+}
+
+/** A fault plan from a JSON file; a bad plan is a usage error naming each wrong field. */
+async function readPlan(value: string): Promise<FaultPlan> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(value, "utf8"));
@@ -112,7 +116,7 @@ async function resolveScenario(value: string, windowMs: number): Promise<{ name:
     throw new UsageError(`--scenario: cannot read the plan ${value}: ${(error as Error).message}`);
   }
   try {
-    return { name: value, plan: parseFaultPlan(json, [...SERVICE_NAMES, CLIENT_NODE]) };
+    return parseFaultPlan(json, [...SERVICE_NAMES, CLIENT_NODE]);
   } catch (error) {
     throw new UsageError(`--scenario ${value}: ${(error as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import { sleep, type Clock } from "../core/clock.js";
+import type { PlantedDefects } from "../core/pagamentos/pagamentos-service.js";
 import { createRandom } from "../core/random.js";
 import { createCheckoutStores, type CheckoutCatalog, type CheckoutStores } from "../core/system/stores.js";
 import { generateCatalog } from "../data/synthetic.js";
@@ -42,6 +43,8 @@ export interface CheckoutRunOptions {
   readonly catalog?: CheckoutCatalog;
   /** Share of payments approved. Default: 0.9. */
   readonly approvalRate?: number;
+  /** Test-only: known bugs planted in Pagamentos, to prove the invariants catch them. Default: none. */
+  readonly defects?: PlantedDefects;
   /** Keep the trace lines (for `--trace`). Default: false. */
   readonly keepTrace?: boolean;
   /** Called after each order's CriarPedido returns. */
@@ -80,6 +83,7 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
     random,
     trace,
     ...(options.approvalRate !== undefined ? { approvalRate: options.approvalRate } : {}),
+    ...(options.defects ? { defects: options.defects } : {}),
     onRetry: () => retries++,
     onCall: (path, ms, ok) => {
       const step = steps.get(path) ?? { ms: [], failed: 0 };

@@ -21,6 +21,7 @@ export function deployInProcess(context: DeploymentContext): Deployment {
     connect: () => transport,
     interceptors: traced,
     ...(context.approvalRate !== undefined ? { approvalRate: context.approvalRate } : {}),
+        ...(context.defects ? { defects: context.defects } : {}),
   });
   for (const name of SERVICE_NAMES) bindService(router, name, services[name]);
   return {

@@ -61,6 +61,7 @@ export function deploySim(context: DeploymentContext, plan: FaultPlan): { deploy
         connect: (from, to) => createSimTransport(network, from, to, { observe }),
         interceptors: () => resilience(node, SIM_RESILIENCE.serviceTimeoutMs, SIM_RESILIENCE.serviceAttemptMs, SIM_RESILIENCE.serviceAttempts),
         ...(context.approvalRate !== undefined ? { approvalRate: context.approvalRate } : {}),
+        ...(context.defects ? { defects: context.defects } : {}),
       });
       const router = bindService(createRouter(), name, service);
       if (name !== "pedidos") return { router };

@@ -1,4 +1,5 @@
 import type { Clock } from "../core/clock.js";
+import type { PlantedDefects } from "../core/pagamentos/pagamentos-service.js";
 import type { Random } from "../core/random.js";
 import type { CheckoutStores } from "../core/system/stores.js";
 import type { PedidosDefinition } from "../gen/ecommerce/v1/pedidos.js";
@@ -14,6 +15,8 @@ export interface DeploymentContext {
   readonly random: Random;
   readonly trace: Trace;
   readonly approvalRate?: number;
+  /** Test-only bugs to plant (see PlantedDefects). */
+  readonly defects?: PlantedDefects;
   /** Counts a retried call. */
   readonly onRetry: (path: string) => void;
   /** Observes each finished call between services (sim only). */

@@ -21,6 +21,16 @@ export interface PagamentosDeps {
   readonly estoque: ClientOf<EstoqueDefinition>;
   /** Share of payments approved, 0..1. Default: 0.9, as the seed. */
   readonly approvalRate?: number;
+  /** Known bugs to plant, for tests that prove the invariants catch them. Default: none. */
+  readonly defects?: PlantedDefects;
+}
+
+/** Test-only switches that break Pagamentos on purpose. */
+export interface PlantedDefects {
+  /** A repeated ProcessarPagamento charges the order again (no idempotency). */
+  readonly chargeRepeats?: boolean;
+  /** A refusal further down the chain does not refund the charge (compensation skipped). */
+  readonly skipRefund?: boolean;
 }
 
 type PagamentoRow = { id: number; status: StatusPagamento; motivo: string | null };
@@ -51,6 +61,9 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
         const found = this.#pagamento(pedidoId);
         if (found) {
           const ok = found.status === "aprovado";
+          if (ok && this.deps.defects?.chargeRepeats) {
+            this.deps.store.run("UPDATE pagamentos SET valor_centavos = valor_centavos + ? WHERE id = ?", [request.valorCentavos, found.id]);
+          }
           return { ok, repeated: true, ...(ok ? {} : { motivo: found.motivo ?? `pagamento ${found.status}` }), etapa: this.#etapa(found) };
         }
         const approved = this.deps.random.fork(pedidoId).next() < (this.deps.approvalRate ?? 0.9);
@@ -67,7 +80,8 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
           { pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos, itens: request.itens },
           context,
         ),
-      undo: (motivo) => this.#refund(pedidoId, motivo) ?? this.#etapa(this.#pagamento(pedidoId)!),
+      undo: (motivo) =>
+        (this.deps.defects?.skipRefund ? undefined : this.#refund(pedidoId, motivo)) ?? this.#etapa(this.#pagamento(pedidoId)!),
     });
   }
 

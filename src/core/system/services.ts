@@ -10,7 +10,7 @@ import type { Clock } from "../clock.js";
 import { EstoqueService } from "../estoque/estoque-service.js";
 import { FiscalService } from "../fiscal/fiscal-service.js";
 import { LogisticaService } from "../logistica/logistica-service.js";
-import { PagamentosService } from "../pagamentos/pagamentos-service.js";
+import { PagamentosService, type PlantedDefects } from "../pagamentos/pagamentos-service.js";
 import { PedidosService } from "../pedidos/pedidos-service.js";
 import type { Random } from "../random.js";
 import type { ServiceName } from "../vocabulary.js";
@@ -49,6 +49,8 @@ export interface CheckoutServiceOptions {
   readonly interceptors?: (from: ServiceName, to: ServiceName) => readonly Interceptor[];
   /** Share of payments approved. Default: 0.9. */
   readonly approvalRate?: number;
+  /** Test-only: known bugs planted in Pagamentos. Default: none. */
+  readonly defects?: PlantedDefects;
 }
 
 /** Builds one service over its store, with clients for the services it calls. */
@@ -67,6 +69,7 @@ export function createService<N extends ServiceName>(name: N, options: CheckoutS
         random,
         estoque: client("estoque"),
         ...(options.approvalRate !== undefined ? { approvalRate: options.approvalRate } : {}),
+        ...(options.defects ? { defects: options.defects } : {}),
       }),
     estoque: () => new EstoqueService({ store: stores.estoque, clock, fiscal: client("fiscal") }),
     fiscal: () => new FiscalService({ store: stores.fiscal, clock, random, logistica: client("logistica") }),

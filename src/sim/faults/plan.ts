@@ -29,8 +29,21 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ ...base, kind: z.literal("duplicate"), ...link, probability, duration: ms }),
 ]);
 
+/** The run a saved plan was found with, so `--scenario plan.json` alone replays it. */
+export const planRunSchema = z.strictObject({
+  seed: z.number().int().nonnegative().optional(),
+  orders: z.number().int().positive().optional(),
+  concurrency: z.number().int().positive().optional(),
+  intervalMs: z.number().int().nonnegative().optional(),
+});
+
 /** A fault plan: data, so it can be saved, shrunk and replayed. */
-export const faultPlanSchema = z.strictObject({ faults: z.array(faultSchema) });
+export const faultPlanSchema = z.strictObject({
+  /** What the plan is about (free text). */
+  description: z.string().optional(),
+  run: planRunSchema.optional(),
+  faults: z.array(faultSchema),
+});
 
 /** One fault. */
 export type Fault = z.infer<typeof faultSchema>;
