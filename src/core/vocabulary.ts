@@ -5,6 +5,14 @@ export const STATUS_PEDIDO = ["pendente", "pagamento_aprovado", "em_separacao", 
 /** One order status. */
 export type StatusPedido = (typeof STATUS_PEDIDO)[number];
 
+/** Statuses an order is still moving through. */
+export const NON_TERMINAL_STATUSES = ["pendente", "pagamento_aprovado", "em_separacao", "nf_emitida"] as const satisfies readonly StatusPedido[];
+
+/** `('a', 'b', ...)` for an SQL IN clause of fixed vocabulary words (never user input). */
+export function sqlList(words: readonly string[]): string {
+  return `(${words.map((w) => `'${w}'`).join(", ")})`;
+}
+
 /** Statuses an order never leaves. */
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set<StatusPedido>(["enviado", "entregue", "cancelado"]);
 

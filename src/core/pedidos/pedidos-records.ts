@@ -3,7 +3,7 @@ import type { Pedido, StatusPedido as StatusPedidoMsg } from "../../gen/ecommerc
 import type { Clock } from "../clock.js";
 import { isoNow } from "../store/ledger.js";
 import type { SqlStore } from "../store/sql-store.js";
-import type { MetodoPagamento, StatusPedido } from "../vocabulary.js";
+import { NON_TERMINAL_STATUSES, sqlList, type MetodoPagamento, type StatusPedido } from "../vocabulary.js";
 
 /** One row of `pedidos`. */
 export interface PedidoRow {
@@ -102,7 +102,8 @@ export class PedidosRecords {
   /** Ids of orders that are not terminal yet, oldest first. */
   nonTerminalIds(): number[] {
     return this.store
-      .all<{ id: number }>("SELECT id FROM pedidos WHERE status NOT IN ('enviado', 'entregue', 'cancelado') ORDER BY id")
+      // A positive list, so the status index serves it: this runs on every recovery pass.
+      .all<{ id: number }>(`SELECT id FROM pedidos WHERE status IN ${sqlList(NON_TERMINAL_STATUSES)} ORDER BY id`)
       .map((r) => r.id);
   }
 
