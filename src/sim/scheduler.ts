@@ -43,6 +43,12 @@ export class Scheduler implements Clock {
     return this.#heap.length;
   }
 
+  /** When the next live event is due, or undefined when none is. */
+  nextAt(): number | undefined {
+    while (this.#heap[0]?.cancelled) this.#pop();
+    return this.#heap[0]?.at;
+  }
+
   /** Runs `fn` at now + ms (never in the past); returns a function that cancels it. */
   setTimer(ms: number, fn: () => void): () => void {
     const event: Event = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };

@@ -13,7 +13,12 @@ export interface CallScope {
 /** Opens a scope tied to the caller's signal and deadline, timed on `clock`. */
 export function openCallScope(clock: Clock, caller: { signal: AbortSignal; deadline: number | undefined }): CallScope {
   const controller = new AbortController();
-  const onCancel = () => controller.abort(new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+  // A caller whose own deadline passed says so (as a wire's deadline would); any other abort is a cancel.
+  const onCancel = () => {
+    const reason: unknown = caller.signal.reason;
+    const expired = reason instanceof RpcError && reason.code === Code.DEADLINE_EXCEEDED;
+    controller.abort(expired ? reason : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+  };
   let cancelTimer = () => {};
   if (caller.signal.aborted) onCancel();
   else caller.signal.addEventListener("abort", onCancel, { once: true });

@@ -11,6 +11,7 @@ import { createInProcessTransport } from "../../src/transports/inproc/index.js";
 import { createRouter, type Router } from "../../src/transports/router.js";
 import { systemClock } from "../../src/transports/system-clock.js";
 import { ConformanceService } from "./conformance-service.js";
+import { simTransportFactory } from "./sim-factory.js";
 
 /** What {@link TransportFactory.start} gets besides the router. */
 export interface StartOptions {
@@ -47,7 +48,7 @@ function inProcess(codec: boolean): TransportFactory {
 }
 
 /** Every transport the conformance suite runs over. Add a transport here. */
-export const TRANSPORTS: readonly TransportFactory[] = [inProcess(true), inProcess(false)];
+export const TRANSPORTS: readonly TransportFactory[] = [inProcess(true), inProcess(false), simTransportFactory];
 
 /** A transport serving a fresh {@link ConformanceService}, with a client on it. */
 export interface ConformanceFixture {
