@@ -65,7 +65,16 @@ export class Ledger {
   }
 }
 
+let lastMs = Number.NaN;
+let lastIso = "";
+
 /** The clock's current time as an ISO-8601 string, the format of every date column. */
 export function isoNow(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
+  // Virtual time stands still between events, so the same instant is formatted many times in a row.
+  const ms = clock.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
