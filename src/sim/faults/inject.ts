@@ -1,12 +1,14 @@
-import type { Link, SimNetwork } from "../network/sim-network.js";
+import type { LinkFaults as Link } from "../../transports/middleware/link-faults.js";
+import type { FaultSurface } from "./surface.js";
 import type { Fault, FaultPlan } from "./plan.js";
 
 /**
- * Schedules every fault of the plan on the network's scheduler: each starts at
+ * Schedules every fault of the plan on the surface's clock (the simulator's
+ * scheduler, or the wall clock over real transports): each starts at
  * `at` and heals at its end, and both moments go into the trace. Partitions
  * count, so overlapping ones (a swizzle over a partition) heal correctly.
  */
-export function scheduleFaults(network: SimNetwork, plan: FaultPlan): void {
+export function scheduleFaults(network: FaultSurface, plan: FaultPlan): void {
   const clogs = new Map<Link, number>();
   const clog = (link: Link, delta: number) => {
     const count = (clogs.get(link) ?? 0) + delta;
@@ -14,8 +16,8 @@ export function scheduleFaults(network: SimNetwork, plan: FaultPlan): void {
     link.clogged = count > 0;
   };
   // Plan times count from when the plan is scheduled (the start of the run).
-  const start = network.scheduler.now();
-  const at = (ms: number, fn: () => void) => network.scheduler.setTimer(start + ms - network.scheduler.now(), fn);
+  const start = network.clock.now();
+  const at = (ms: number, fn: () => void) => network.clock.setTimer(start + ms - network.clock.now(), fn);
   const links = (from: string, to: string, twoWay = false): Link[] => {
     const names = network.nodes.map((n) => n.name);
     const pairs: [string, string][] = [];

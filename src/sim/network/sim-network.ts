@@ -1,20 +1,13 @@
 import type { Random } from "../../core/random.js";
 import type { Scheduler } from "../scheduler.js";
 import type { TraceEvent } from "../trace.js";
-import { DEFAULT_LATENCY, sampleLatency, type LatencyDistribution } from "./latency.js";
+import type { LinkFaults } from "../../transports/middleware/link-faults.js";
+import type { FaultSurface } from "../faults/surface.js";
+import { DEFAULT_LATENCY, sampleLatency, type LatencyDistribution } from "../../transports/middleware/latency.js";
 import { SimNode, type NodeInstance } from "./sim-node.js";
 
-/** The fault state of one direction between two nodes. */
-export interface Link {
-  latency: LatencyDistribution;
-  /** Probability that a request is lost. */
-  drop: number;
-  /** Probability that a reply is lost after the callee applied the request. */
-  replyDrop: number;
-  /** Probability that a request is delivered twice. */
-  duplicate: number;
-  /** Partitioned: every message on it is lost. */
-  clogged: boolean;
+/** One direction between two nodes: its fault state and its own random stream. */
+export interface Link extends LinkFaults {
   readonly random: Random;
 }
 
@@ -36,7 +29,7 @@ export interface SimNetworkOptions {
 }
 
 /** Nodes and the links between them; every message is an event in the scheduler's queue. */
-export class SimNetwork {
+export class SimNetwork implements FaultSurface {
   readonly scheduler: Scheduler;
   readonly #options: SimNetworkOptions;
   readonly #nodes = new Map<string, SimNode>();
@@ -46,6 +39,11 @@ export class SimNetwork {
   constructor(options: SimNetworkOptions) {
     this.scheduler = options.scheduler;
     this.#options = options;
+  }
+
+  /** The network's clock: virtual time. */
+  get clock(): Scheduler {
+    return this.scheduler;
   }
 
   /** Adds a node whose instances `build` makes (at start and at every restart). */

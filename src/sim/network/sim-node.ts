@@ -1,5 +1,6 @@
 import type { Clock } from "../../core/clock.js";
 import type { Router } from "../../transports/router.js";
+import type { FaultableNode } from "../faults/surface.js";
 import type { Scheduler } from "../scheduler.js";
 
 /** What runs on a node: the router of its current instance, and a hook to stop its background work. */
@@ -15,7 +16,7 @@ export interface NodeInstance {
  * what it committed to its database survives, since the factory reopens the
  * same store. A pause holds everything that arrives until it resumes.
  */
-export class SimNode {
+export class SimNode implements FaultableNode {
   readonly name: string;
   /** Bumped at every crash; callbacks from an older epoch are dead. */
   epoch = 0;
