@@ -6,18 +6,20 @@ import { createCheckoutStores, type CheckoutCatalog, type CheckoutStores } from 
 import { generateCatalog } from "../data/synthetic.js";
 import { codeName, RpcError } from "../transports/index.js";
 import { deployInProcess } from "./deploy-inproc.js";
+import { deployNetwork } from "./deploy-network.js";
 import { deploySim } from "./deploy-sim.js";
 import type { Deployment, DeploymentContext } from "./deployment.js";
 import { lastHeal, type FaultPlan } from "./faults/plan.js";
 import { checkInvariants, type InvariantResult } from "./invariants.js";
 import type { SimReport, StepLatency } from "./report.js";
-import { Scheduler, SIM_EPOCH_MS } from "./scheduler.js";
+import { NETWORK_HOSTS } from "./network-hosts.js";
+import { Scheduler } from "./scheduler.js";
 import { summarizeLatencies } from "./stats.js";
 import { Trace } from "./trace.js";
 import { generateWorkload } from "./workload.js";
 
 /** The transports a run can use. */
-export const RUN_TRANSPORTS = ["sim", "inproc"] as const;
+export const RUN_TRANSPORTS = ["sim", "inproc", ...(Object.keys(NETWORK_HOSTS) as (keyof typeof NETWORK_HOSTS)[])] as const;
 /** One of {@link RUN_TRANSPORTS}. */
 export type RunTransport = (typeof RUN_TRANSPORTS)[number];
 
@@ -63,13 +65,15 @@ const DEFAULT_INTERVAL_MS = 5;
 const DEFAULT_LIVENESS_BOUND_MS = 60_000;
 /** After the run is over, messages still in flight get this long to land before the databases are judged. */
 const SETTLE_MS = 10_000;
+/** The same over real transports, in wall time. */
+const REAL_SETTLE_MS = 300;
 
 /** Places the seeded workload's orders through the checkout on a transport, with faults, and checks every invariant. */
 export async function runCheckout(options: CheckoutRunOptions): Promise<CheckoutRunResult> {
   const { seed } = options;
   const plan = options.plan ?? { faults: [] };
-  if (options.transport !== "sim" && plan.faults.length > 0) {
-    throw new Error(`the ${options.transport} transport cannot inject faults yet; use --transport sim`);
+  if (options.transport === "inproc" && plan.faults.length > 0) {
+    throw new Error("the inproc transport cannot inject faults; use --transport sim (or grpc, http)");
   }
   const random = createRandom(seed);
   const catalog = capStock(options.catalog ?? generateCatalog(seed), options.stockCap);
@@ -94,24 +98,29 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
     },
   };
   const simulated = options.transport === "sim";
-  const deployment: Deployment = simulated ? deploySim(context, plan).deployment : deployInProcess(context);
-  const intervalMs = simulated ? (options.intervalMs ?? DEFAULT_INTERVAL_MS) : 0;
+  // Orders arrive over time on every transport but inproc, whose calls take no time to pace against.
+  const paced = options.transport !== "inproc";
+  const network = NETWORK_HOSTS[options.transport];
+  const hosted = network ? await deployNetwork(context, network, plan, options.wallClock) : undefined;
+  const deployment: Deployment = hosted?.deployment ?? (simulated ? deploySim(context, plan).deployment : deployInProcess(context));
+  const intervalMs = paced ? (options.intervalMs ?? DEFAULT_INTERVAL_MS) : 0;
+  const clock = deployment.clock;
+  const start = clock.now();
 
   // The workload: order i arrives at i * interval and waits for a free slot among `concurrency`.
   const plans = generateWorkload(random.fork("workload"), catalog, { orders: options.orders });
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
-  const clock = deployment.clock;
   const timed = simulated ? scheduler : options.wallClock;
   let next = 0;
   let done = 0;
-  let lastArrival = SIM_EPOCH_MS;
+  let lastArrival = start;
   const worker = async () => {
     while (next < plans.length) {
       const index = next++;
       const plan = plans[index]!;
-      const arrival = SIM_EPOCH_MS + index * intervalMs;
-      if (simulated && arrival > clock.now()) await sleep(clock, arrival - clock.now());
+      const arrival = start + index * intervalMs;
+      if (arrival > clock.now()) await sleep(clock, arrival - clock.now());
       lastArrival = Math.max(lastArrival, clock.now());
       const t0 = timed.now();
       try {
@@ -127,7 +136,7 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   const workload = Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker)).then(() => {});
 
   // Over when the workload has settled and every order is terminal, or the liveness bound has passed.
-  const heal = SIM_EPOCH_MS + lastHeal(plan);
+  const heal = start + lastHeal(plan);
   const bound = options.livenessBoundMs ?? DEFAULT_LIVENESS_BOUND_MS;
   let over = false;
   let allTerminalAt: number | undefined;
@@ -135,19 +144,24 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   void workload.finally(() => (workloadSettled = true));
   const monitor = () => {
     if (workloadSettled && pendingOrders(stores) === 0) {
-      allTerminalAt = scheduler.now();
+      allTerminalAt = clock.now();
       over = true;
-    } else if (workloadSettled && scheduler.now() > Math.max(heal, lastArrival) + bound) over = true;
-    else scheduler.setTimer(100, monitor);
+    } else if (workloadSettled && clock.now() > Math.max(heal, lastArrival) + bound) over = true;
+    else clock.setTimer(100, monitor);
   };
-  if (simulated) scheduler.setTimer(100, monitor);
-  await deployment.run(workload, () => over, Number.POSITIVE_INFINITY);
-  const endedAt = scheduler.now();
-  if (simulated) await deployment.run(Promise.resolve(), () => false, endedAt + SETTLE_MS);
+  if (paced) clock.setTimer(100, monitor);
+  try {
+    await deployment.run(workload, () => over, Number.POSITIVE_INFINITY);
+  } finally {
+    // Messages still in flight land before the databases are judged.
+    if (simulated) await deployment.run(Promise.resolve(), () => false, clock.now() + SETTLE_MS);
+    else if (hosted) await sleep(clock, REAL_SETTLE_MS).then(() => hosted.close());
+  }
+  const endedAt = allTerminalAt ?? clock.now();
 
   const orders = countOrders(stores);
   const livenessDeadline = Math.max(heal, lastArrival) + bound;
-  const invariants: InvariantResult[] = [...checkInvariants(stores), liveness(orders, allTerminalAt, Math.max(heal, lastArrival), livenessDeadline, simulated)];
+  const invariants: InvariantResult[] = [...checkInvariants(stores), liveness(orders, allTerminalAt, Math.max(heal, lastArrival), livenessDeadline, paced)];
   return {
     report: {
       seed,
@@ -157,14 +171,14 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
       invariants,
       traceHash: trace.digest(),
       latencyMs: summarizeLatencies(latencies),
-      virtualMs: Math.round(endedAt - SIM_EPOCH_MS),
+      virtualMs: Math.round(endedAt - start),
       errors,
       cancellationReasons: cancellationReasons(stores),
       traceEvents: trace.count,
       retries,
       compensations: countCompensations(stores),
       stepLatencyMs: stepLatencies(steps),
-      lastHealMs: heal - SIM_EPOCH_MS,
+      lastHealMs: heal - start,
       events: scheduler.executed,
     },
     stores,

@@ -1,0 +1,32 @@
+import type { MessageType } from "../definition.js";
+
+/** 4 MiB, gRPC's usual message size limit. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/** A Buffer over the same memory as `bytes` (no copy), as grpc-js wants to send. */
+export function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * A plain Uint8Array over the same memory as `buffer` (no copy), so that bytes
+ * fields decode as Uint8Array views, as on every other transport, not as Buffers.
+ */
+export function fromBuffer(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** grpc-js serialize/deserialize functions for one message type of a generated definition. */
+export interface Serializers<T> {
+  readonly serialize: (message: T) => Buffer;
+  /** Throws on bytes that are not a valid message (grpc-js turns that into INTERNAL). */
+  readonly deserialize: (bytes: Buffer) => T;
+}
+
+/** The serializers for `type`: its protobuf `encode(...).finish()` and `decode`. */
+export function serializers<T>(type: MessageType<T>): Serializers<T> {
+  return {
+    serialize: (message) => toBuffer(type.encode(message).finish()),
+    deserialize: (bytes) => type.decode(fromBuffer(bytes)),
+  };
+}

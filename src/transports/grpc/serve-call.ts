@@ -1,0 +1,127 @@
+import type { ServerUnaryCall, ServerWritableStream, handleServerStreamingCall, handleUnaryCall } from "@grpc/grpc-js";
+import type { Clock } from "../../core/clock.js";
+import type { CallContext } from "../call.js";
+import { openCallScope, raceAbort, type CallScope } from "../call-scope.js";
+import { Code } from "../codes.js";
+import type { Handler } from "../router.js";
+import { errorForCaller, RpcError } from "../rpc-error.js";
+import { fromWallDeadline } from "./deadline.js";
+import { fromGrpcMetadata } from "./metadata.js";
+import { toGrpcStatus } from "./status.js";
+
+/** What the server-side adapters need besides the handler. */
+export interface ServeEnv {
+  readonly clock: Clock;
+  /** Sees every error a handler threw that was not an RpcError (the caller gets UNKNOWN). */
+  readonly onUnexpectedError: ((error: unknown, path: string) => void) | undefined;
+}
+
+/**
+ * A cancel that arrives this close to the deadline (or after it) is the
+ * deadline: over gRPC the client's own deadline timer fires first and resets
+ * the stream before the server's timer, which started a little later.
+ */
+const DEADLINE_SLACK_MS = 50;
+
+type AnyServerCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
+
+/** The handler's view of one grpc-js server call, and the cleanup that goes with it. */
+interface ServerScope {
+  readonly context: CallContext;
+  readonly scope: CallScope;
+  /** Detaches from the grpc-js call; after it, a late 'cancelled' event is ignored. */
+  close(): void;
+}
+
+/**
+ * Opens the scope of a server call: its signal aborts when the client cancels
+ * or disconnects (grpc-js 'cancelled') and at the deadline, timed on `clock`.
+ */
+function openServerScope(call: AnyServerCall, path: string, clock: Clock): ServerScope {
+  const deadline = fromWallDeadline(call.getDeadline(), clock);
+  const cancel = new AbortController();
+  // grpc-js also emits 'cancelled' after a call ends normally; `closed` makes that a no-op.
+  let closed = false;
+  const onCancelled = () => {
+    if (closed) return;
+    const expired = deadline !== undefined && clock.now() >= deadline - DEADLINE_SLACK_MS;
+    cancel.abort(expired ? new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded") : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+  };
+  call.on("cancelled", onCancelled);
+  if (call.cancelled) onCancelled();
+  const scope = openCallScope(clock, { signal: cancel.signal, deadline });
+  const context: CallContext = { path, signal: scope.signal, deadline, metadata: fromGrpcMetadata(call.metadata) };
+  return {
+    context,
+    scope,
+    close() {
+      closed = true;
+      scope.close();
+      call.off("cancelled", onCancelled);
+    },
+  };
+}
+
+/** Adapts a unary handler to grpc-js: its answer, or its error as a status safe for the caller. */
+export function unaryCall(handler: Extract<Handler, { kind: "unary" }>, env: ServeEnv): handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    const { context, scope, close } = openServerScope(call, handler.path, env.clock);
+    let result: Promise<unknown>;
+    try {
+      result = handler.invoke(call.request, context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    raceAbort(result, scope.signal)
+      .then(
+        (message) => callback(null, message),
+        (error: unknown) => callback(toGrpcStatus(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)))),
+      )
+      .finally(close);
+  };
+}
+
+/**
+ * Adapts a streaming handler to grpc-js: writes each message, waits for 'drain'
+ * when grpc-js buffers, ends with OK, or with the error's status. When the
+ * client cancels, disconnects or the deadline passes, it stops iterating and
+ * closes the handler's iterator, so the handler's `finally` runs.
+ */
+export function serverStreamCall(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv): handleServerStreamingCall<unknown, unknown> {
+  return (call) => {
+    void pump(handler, env, call);
+  };
+}
+
+async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv, call: ServerWritableStream<unknown, unknown>): Promise<void> {
+  const { context, scope, close } = openServerScope(call, handler.path, env.clock);
+  let source: AsyncIterator<unknown> | undefined;
+  let finished = false;
+  try {
+    source = handler.invoke(call.request, context)[Symbol.asyncIterator]();
+    while (true) {
+      const item = await raceAbort(source.next(), scope.signal);
+      if (item.done) break;
+      if (!call.write(item.value)) await drained(call, scope.signal);
+    }
+    finished = true;
+    close();
+    call.end();
+  } catch (error) {
+    const status = toGrpcStatus(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
+    close();
+    // After a cancel grpc-js has already closed the call and ignores this; otherwise it ends the call with `status`.
+    call.emit("error", status);
+  } finally {
+    close();
+    // Stopped early (cancel, deadline, write failure): stop the handler too. A pending next() settles first.
+    if (!finished) void source?.return?.()?.catch(() => {});
+  }
+}
+
+/** Resolves on the stream's next 'drain'; rejects with the signal's reason if it aborts first. */
+function drained(call: ServerWritableStream<unknown, unknown>, signal: AbortSignal): Promise<void> {
+  let onDrain = () => {};
+  const drain = new Promise<void>((resolve) => call.once("drain", (onDrain = resolve)));
+  return raceAbort(drain, signal).finally(() => call.off("drain", onDrain));
+}
