@@ -23,7 +23,8 @@ every invariant over their databases. Exit status 0 iff every invariant holds.
 
   --scenario NAME     a named scenario (--list describes them) or a fault plan file (plan.json); default baseline
   --seed N            seed of the catalog, the baskets and every random draw (default 1)
-  --transport T       ${RUN_TRANSPORTS.join(", ")} (default sim: simulated network, virtual time, faults)
+  --transport T       ${RUN_TRANSPORTS.join(", ")} (default sim: simulated network, virtual time;
+                      inproc: direct calls, no faults; a real transport: loopback servers, wall time)
   --orders N          orders to place, 1..1000000 (default 200)
   --concurrency N     orders in flight at once, 1..10000 (default 16)
   --interval-ms N     virtual ms between order arrivals on the sim transport (default 5)
@@ -64,8 +65,8 @@ await runCli("sim", USAGE, async () => {
   const concurrency = intFlag("concurrency", values.concurrency, 1, 10_000, saved?.run?.concurrency ?? 16);
   const intervalMs = intFlag("interval-ms", values["interval-ms"], 0, 60_000, saved?.run?.intervalMs ?? 5);
   const scenario = saved ? { name: values.scenario, plan: saved } : namedScenario(values.scenario, orders * intervalMs);
-  if (values.transport !== "sim" && scenario.plan.faults.length > 0) {
-    throw new UsageError(`--scenario ${values.scenario} injects faults, which only --transport sim can do so far`);
+  if (values.transport === "inproc" && scenario.plan.faults.length > 0) {
+    throw new UsageError(`--scenario ${values.scenario} injects faults, which --transport inproc cannot do (use sim, or a real transport)`);
   }
 
   const catalog = values.catalog ? await loadCatalog(values.catalog) : undefined;
