@@ -9,6 +9,7 @@ import { Code } from "../codes.js";
 import type { ImplOf } from "../router.js";
 import { RpcError } from "../rpc-error.js";
 
+/** What the health service reports for a service (the generated `HealthCheckResponse_ServingStatus`). */
 export { ServingStatus };
 
 /**
@@ -17,6 +18,7 @@ export { ServingStatus };
  * know; Watch sends the status now and on every change until the caller leaves.
  */
 export interface HealthService {
+  /** The implementation to bind to `HealthDefinition`. */
   readonly impl: ImplOf<typeof HealthDefinition>;
   /** Sets the status of `service` ("" for the server) and tells its watchers. */
   setStatus(service: string, status: ServingStatus): void;

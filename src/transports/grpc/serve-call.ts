@@ -1,7 +1,7 @@
 import type { ServerUnaryCall, ServerWritableStream, handleServerStreamingCall, handleUnaryCall } from "@grpc/grpc-js";
 import type { Clock } from "../../core/clock.js";
 import type { CallContext } from "../call.js";
-import { openCallScope, raceAbort, type CallScope } from "../call-scope.js";
+import { openCallScope, raceAbort } from "../call-scope.js";
 import { Code } from "../codes.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
@@ -14,6 +14,8 @@ export interface ServeEnv {
   readonly clock: Clock;
   /** Sees every error a handler threw that was not an RpcError (the caller gets UNKNOWN). */
   readonly onUnexpectedError: ((error: unknown, path: string) => void) | undefined;
+  /** The calls in flight: each entry ends its call with `error` and cancels its handler (a server shutting down). */
+  readonly inFlight: Set<(error: RpcError) => void>;
 }
 
 /**
@@ -28,16 +30,19 @@ type AnyServerCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<un
 /** The handler's view of one grpc-js server call, and the cleanup that goes with it. */
 interface ServerScope {
   readonly context: CallContext;
-  readonly scope: CallScope;
+  /** Aborts on cancel, disconnect, deadline or shutdown, with an RpcError as its reason. */
+  readonly signal: AbortSignal;
   /** Detaches from the grpc-js call; after it, a late 'cancelled' event is ignored. */
   close(): void;
 }
 
 /**
  * Opens the scope of a server call: its signal aborts when the client cancels
- * or disconnects (grpc-js 'cancelled') and at the deadline, timed on `clock`.
+ * or disconnects (grpc-js 'cancelled'), at the deadline (timed on the clock),
+ * and when the server shuts down, after `settle` has sent the caller that error.
  */
-function openServerScope(call: AnyServerCall, path: string, clock: Clock): ServerScope {
+function openServerScope(call: AnyServerCall, path: string, env: ServeEnv, settle: (error: RpcError) => void): ServerScope {
+  const { clock } = env;
   const deadline = fromWallDeadline(call.getDeadline(), clock);
   const cancel = new AbortController();
   // grpc-js also emits 'cancelled' after a call ends normally; `closed` makes that a no-op.
@@ -47,17 +52,23 @@ function openServerScope(call: AnyServerCall, path: string, clock: Clock): Serve
     const expired = deadline !== undefined && clock.now() >= deadline - DEADLINE_SLACK_MS;
     cancel.abort(expired ? new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded") : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
   };
+  const stop = (error: RpcError) => {
+    settle(error);
+    cancel.abort(error);
+  };
   call.on("cancelled", onCancelled);
+  env.inFlight.add(stop);
   if (call.cancelled) onCancelled();
   const scope = openCallScope(clock, { signal: cancel.signal, deadline });
   const context: CallContext = { path, signal: scope.signal, deadline, metadata: fromGrpcMetadata(call.metadata) };
   return {
     context,
-    scope,
+    signal: scope.signal,
     close() {
       closed = true;
       scope.close();
       call.off("cancelled", onCancelled);
+      env.inFlight.delete(stop);
     },
   };
 }
@@ -65,19 +76,26 @@ function openServerScope(call: AnyServerCall, path: string, clock: Clock): Serve
 /** Adapts a unary handler to grpc-js: its answer, or its error as a status safe for the caller. */
 export function unaryCall(handler: Extract<Handler, { kind: "unary" }>, env: ServeEnv): handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
-    const { context, scope, close } = openServerScope(call, handler.path, env.clock);
+    let settled = false;
+    const settle = (error: RpcError | null, message?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (error) callback(toGrpcStatus(error));
+      else callback(null, message);
+    };
+    const scope = openServerScope(call, handler.path, env, settle);
     let result: Promise<unknown>;
     try {
-      result = handler.invoke(call.request, context);
+      result = handler.invoke(call.request, scope.context);
     } catch (error) {
       result = Promise.reject(error);
     }
     raceAbort(result, scope.signal)
       .then(
-        (message) => callback(null, message),
-        (error: unknown) => callback(toGrpcStatus(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)))),
+        (message) => settle(null, message),
+        (error: unknown) => settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path))),
       )
-      .finally(close);
+      .finally(() => scope.close());
   };
 }
 
@@ -94,27 +112,33 @@ export function serverStreamCall(handler: Extract<Handler, { kind: "stream" }>, 
 }
 
 async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv, call: ServerWritableStream<unknown, unknown>): Promise<void> {
-  const { context, scope, close } = openServerScope(call, handler.path, env.clock);
+  let settled = false;
+  // After a cancel grpc-js has already closed the call and ignores what is sent.
+  const settle = (error: RpcError | null) => {
+    if (settled) return;
+    settled = true;
+    if (error) call.emit("error", toGrpcStatus(error));
+    else call.end();
+  };
+  const scope = openServerScope(call, handler.path, env, settle);
   let source: AsyncIterator<unknown> | undefined;
   let finished = false;
   try {
-    source = handler.invoke(call.request, context)[Symbol.asyncIterator]();
+    source = handler.invoke(call.request, scope.context)[Symbol.asyncIterator]();
     while (true) {
       const item = await raceAbort(source.next(), scope.signal);
       if (item.done) break;
       if (!call.write(item.value)) await drained(call, scope.signal);
     }
     finished = true;
-    close();
-    call.end();
+    scope.close();
+    settle(null);
   } catch (error) {
-    const status = toGrpcStatus(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
-    close();
-    // After a cancel grpc-js has already closed the call and ignores this; otherwise it ends the call with `status`.
-    call.emit("error", status);
+    scope.close();
+    settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
   } finally {
-    close();
-    // Stopped early (cancel, deadline, write failure): stop the handler too. A pending next() settles first.
+    scope.close();
+    // Stopped early (cancel, deadline, shutdown): stop the handler too. A pending next() settles first.
     if (!finished) void source?.return?.()?.catch(() => {});
   }
 }

@@ -1,12 +1,17 @@
 import { Server, ServerCredentials, type ServiceDefinition as GrpcServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { Clock } from "../../core/clock.js";
 import { HealthDefinition } from "../../gen/grpc/health/v1/health.js";
+import { Code } from "../codes.js";
 import type { ServiceDefinition } from "../definition.js";
 import { createRouter, type Handler, type Router } from "../router.js";
+import { RpcError } from "../rpc-error.js";
 import { systemClock } from "../system-clock.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, serializers } from "./codec.js";
 import { createHealthService, type ServingStatus } from "./health.js";
 import { serverStreamCall, unaryCall, type ServeEnv } from "./serve-call.js";
+
+/** How long the calls stopped at shutdown get to send their status before connections are cut, in ms. */
+const FORCE_AFTER_STOP_MS = 200;
 
 /** Options of {@link createGrpcServer}. */
 export interface GrpcServerOptions {
@@ -38,7 +43,8 @@ export interface GrpcServer {
   setServingStatus(service: string, status: ServingStatus): void;
   /**
    * Stops: health turns NOT_SERVING, new calls are refused, calls in flight get
-   * `shutdownTimeoutMs` to finish, then are cancelled. Safe to call more than once.
+   * `shutdownTimeoutMs` to finish, then end UNAVAILABLE and their handlers are
+   * cancelled. Safe to call more than once.
    */
   close(): Promise<void>;
 }
@@ -52,7 +58,7 @@ export async function createGrpcServer(router: Router, options: GrpcServerOption
   const host = options.host ?? "127.0.0.1";
   const clock = options.clock ?? systemClock;
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const env: ServeEnv = { clock, onUnexpectedError: options.onUnexpectedError };
+  const env: ServeEnv = { clock, onUnexpectedError: options.onUnexpectedError, inFlight: new Set() };
   const server = new Server({
     "grpc.max_receive_message_length": maxMessageBytes,
     "grpc.max_send_message_length": maxMessageBytes,
@@ -79,12 +85,18 @@ export async function createGrpcServer(router: Router, options: GrpcServerOption
     close() {
       closing ??= new Promise<void>((resolve) => {
         health.shutdown();
-        const cancelTimer = clock.setTimer(options.shutdownTimeoutMs ?? 2000, () => {
-          server.forceShutdown();
-          resolve();
+        let cancelForce = () => {};
+        // Past the timeout, calls still in flight end UNAVAILABLE (worth a retry elsewhere), not with a bare reset.
+        const cancelStop = clock.setTimer(options.shutdownTimeoutMs ?? 2000, () => {
+          for (const stop of [...env.inFlight]) stop(new RpcError(Code.UNAVAILABLE, "server shutting down"));
+          cancelForce = clock.setTimer(FORCE_AFTER_STOP_MS, () => {
+            server.forceShutdown();
+            resolve();
+          });
         });
         server.tryShutdown(() => {
-          cancelTimer();
+          cancelStop();
+          cancelForce();
           resolve();
         });
       });

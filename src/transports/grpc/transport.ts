@@ -11,7 +11,7 @@ import { fromGrpcError } from "./status.js";
 
 /** Options of {@link createGrpcTransport}. */
 export interface GrpcTransportOptions {
-  /** `host:port` of the server, e.g. a {@link GrpcServer}'s `address`. */
+  /** `host:port` of the server, e.g. the `address` of a server from `createGrpcServer`. */
   readonly address: string;
   /** The caller's clock: request deadlines are ms on it. Default: the system clock. */
   readonly clock?: Clock;
@@ -81,10 +81,11 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       const call = client.makeServerStreamRequest(request.path, req.serialize, res.deserialize, request.message, metadata, callOptions);
       const onAbort = () => call.cancel();
       scope.signal.addEventListener("abort", onAbort, { once: true });
-      return { stream: true, messages: readStream(call, failure, () => {
+      const cleanup = () => {
         scope.signal.removeEventListener("abort", onAbort);
         scope.close();
-      }) };
+      };
+      return { stream: true, messages: readStream(call, failure, cleanup) };
     },
     close: () => client.close(),
   };
