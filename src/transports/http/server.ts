@@ -1,0 +1,212 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Clock } from "../../core/clock.js";
+import { Code } from "../codes.js";
+import type { Handler, Router } from "../router.js";
+import { RpcError } from "../rpc-error.js";
+import { systemClock } from "../system-clock.js";
+import { HttpFailure, noRoute, wrongVerb } from "./http-failure.js";
+import { withDefaults } from "./json-defaults.js";
+import { parseJsonObject, readBody, requireJsonContentType } from "./request-body.js";
+import { matchRest, type RestRoutes } from "./rest.js";
+import { sendError, serveCall, type StreamFraming } from "./serve-call.js";
+import { DEADLINE_HEADER, metadataFromHeaders, parseDeadlineHeader, SSE_TYPE } from "./wire.js";
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  /** Interface to listen on. Default: "127.0.0.1" (loopback only). */
+  readonly host?: string;
+  /** Port to listen on. Default: 0 (any free port; read it from `port`). */
+  readonly port?: number;
+  /** Times deadlines; handlers see their deadline in its ms. Default: the system clock. */
+  readonly clock?: Clock;
+  /** Largest request body accepted, in bytes; a larger one is refused with 413. Default: 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** How long `close()` lets calls in flight finish before cutting them off, in ms. Default: 2000. */
+  readonly shutdownTimeoutMs?: number;
+  /** Sees every error a handler threw that was not an RpcError (the caller gets UNKNOWN and a generic message). Default: none. */
+  readonly onUnexpectedError?: (error: unknown, path: string) => void;
+  /** A REST surface served beside the RPC one, onto the same handlers. Default: none. */
+  readonly rest?: RestRoutes;
+}
+
+/** A running HTTP server. */
+export interface HttpServer {
+  /** The port it listens on. */
+  readonly port: number;
+  /** `http://host:port`, no trailing slash (IPv6 hosts in brackets). */
+  readonly url: string;
+  /** Stops listening, lets calls in flight finish for `shutdownTimeoutMs`, then cuts them off. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** A cancel this close to the deadline (or after it) is the deadline: the client's timer fires just before ours. */
+const DEADLINE_SLACK_MS = 50;
+/** After refusing an oversized body, how long to discard what the client still sends before hanging up. */
+const LINGER_MS = 1000;
+
+const BODY_VERBS = new Set(["POST", "PUT", "PATCH"]);
+
+/**
+ * Serves `router` over HTTP/1.1 with `node:http`: each method at `POST
+ * /{package.Service}/{Method}` with a canonical proto3 JSON body, errors as
+ * `{"code", "message"}` with a mapped status, streams as NDJSON (or SSE on
+ * `accept: text/event-stream`); plus the `rest` routes, if any.
+ */
+export async function createHttpServer(router: Router, options: HttpServerOptions = {}): Promise<HttpServer> {
+  const host = options.host ?? "127.0.0.1";
+  const clock = options.clock ?? systemClock;
+  const maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
+  const rest = options.rest ?? [];
+  let inFlight = 0;
+  let closing: Promise<void> | undefined;
+  let cutOff = () => {};
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = clock.now();
+    const verb = req.method ?? "GET";
+    const path = pathOf(req.url);
+    const onUnexpectedError = (error: unknown) => options.onUnexpectedError?.(error, path);
+    let deadline: number | undefined;
+    const disconnect = new AbortController();
+    inFlight++;
+    res.on("close", () => {
+      inFlight--;
+      if (closing && inFlight === 0) cutOff();
+      if (res.writableFinished) return;
+      const expired = deadline !== undefined && clock.now() >= deadline - DEADLINE_SLACK_MS;
+      disconnect.abort(expired ? new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded") : new RpcError(Code.CANCELLED, "the client went away"));
+    });
+    try {
+      const routed = route(verb, path);
+      const ms = parseDeadlineHeader(req.headers[DEADLINE_HEADER]);
+      deadline = ms === undefined ? undefined : arrived + ms;
+      let body: Record<string, unknown> | undefined;
+      if (routed.kind === "rpc" || BODY_VERBS.has(verb)) {
+        requireJsonContentType(req);
+        body = parseJsonObject(await readBody(req, maxBodyBytes));
+      }
+      const json = routed.request ? routed.request(body) : (body ?? {});
+      await serveCall({
+        handler: routed.handler,
+        message: decode(routed.handler, json),
+        res,
+        clock,
+        deadline,
+        metadata: metadataFromHeaders(req.headers),
+        disconnect: disconnect.signal,
+        toJson: routed.toJson,
+        status: routed.status,
+        framing: framingOf(req),
+        onUnexpectedError,
+      });
+    } catch (error) {
+      if (error instanceof HttpFailure && error.status === 413) lingerThenHangUp(req, res);
+      sendError(res, error, onUnexpectedError);
+    }
+  }
+
+  /** The handler a request goes to, how its request is built and how its answer is shaped. */
+  function route(verb: string, path: string): Routed {
+    const handler = router.lookup(path);
+    if (handler) {
+      if (verb !== "POST") throw wrongVerb(verb, path, ["POST"]);
+      const type = handler.method.responseType;
+      return { kind: "rpc", handler, request: undefined, status: 200, toJson: (m) => type.toJSON(m) };
+    }
+    const { match, allowed } = matchRest(rest, verb, path);
+    if (!match) throw allowed.length > 0 ? wrongVerb(verb, path, allowed) : noRoute(verb, path);
+    const { route: r, params } = match;
+    const target = router.lookup(r.rpc);
+    if (!target) throw new HttpFailure(501, Code.UNIMPLEMENTED, `${verb} ${path} maps to ${r.rpc}, which this server does not serve`);
+    const type = target.method.responseType;
+    return {
+      kind: "rest",
+      handler: target,
+      request: r.request ? (body) => r.request!({ params, body }) : undefined,
+      status: r.status ?? 200,
+      toJson: r.response ?? ((m) => withDefaults(type.toJSON(m), m)),
+    };
+  }
+
+  const server = createServer({ keepAlive: true }, (req, res) => void handle(req, res));
+  // Refuse a declared oversized body before the client sends it; otherwise let it come.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    if (!(Number(req.headers["content-length"]) > maxBodyBytes)) res.writeContinue();
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const hostPart = host.includes(":") ? `[${host}]` : host;
+
+  return {
+    port,
+    url: `http://${hostPart}:${port}`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        let cancelTimer = () => {};
+        cutOff = () => {
+          cancelTimer();
+          server.closeAllConnections();
+        };
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        if (inFlight === 0) cutOff();
+        else cancelTimer = clock.setTimer(options.shutdownTimeoutMs ?? 2000, cutOff);
+      });
+      return closing;
+    },
+  };
+}
+
+interface Routed {
+  readonly kind: "rpc" | "rest";
+  readonly handler: Handler;
+  /** Builds the proto JSON request from the body; undefined: the body itself. */
+  readonly request: ((body: Record<string, unknown> | undefined) => Record<string, unknown>) | undefined;
+  readonly status: number;
+  readonly toJson: (message: unknown) => unknown;
+}
+
+/** The request message from its proto3 JSON; 400 INVALID_ARGUMENT if the generated decoder refuses it. */
+function decode(handler: Handler, json: Record<string, unknown>): unknown {
+  try {
+    return handler.method.requestType.fromJSON(json);
+  } catch (error) {
+    throw new HttpFailure(400, Code.INVALID_ARGUMENT, `request does not fit ${handler.path}: ${(error as Error).message}`);
+  }
+}
+
+/** The path of a request target, without its query (absolute-form targets too). */
+function pathOf(url = "/"): string {
+  if (!url.startsWith("/")) {
+    try {
+      return new URL(url).pathname;
+    } catch {
+      return url;
+    }
+  }
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
+}
+
+function framingOf(req: IncomingMessage): StreamFraming {
+  return (req.headers.accept ?? "").toLowerCase().includes(SSE_TYPE) ? "sse" : "ndjson";
+}
+
+/** After a 413: discard what the client still sends for a moment (so it can read the answer), then hang up. */
+function lingerThenHangUp(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.once("finish", () => {
+    if (req.complete) return;
+    const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
+    timer.unref();
+    req.socket.once("close", () => clearTimeout(timer));
+  });
+}
