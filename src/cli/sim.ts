@@ -117,7 +117,7 @@ async function readPlan(value: string): Promise<FaultPlan> {
     throw new UsageError(`--scenario: cannot read the plan ${value}: ${(error as Error).message}`);
   }
   try {
-    return parseFaultPlan(json, [...SERVICE_NAMES, CLIENT_NODE]);
+    return parseFaultPlan(json, { nodes: [...SERVICE_NAMES, CLIENT_NODE], workload: CLIENT_NODE });
   } catch (error) {
     throw new UsageError(`--scenario ${value}: ${(error as Error).message}`);
   }

@@ -1,8 +1,7 @@
 /**
  * The regression corpus: every saved plan in test/corpus (plan file format, with
  * a `run` section and a description) replays with every invariant holding, and
- * still reaches the path it was written for. Plans that show a known bug of src
- * are marked todo with the diagnosis, until src is fixed.
+ * still reaches the path it was written for.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -12,6 +11,7 @@ import { join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
 import type { CheckoutRunResult } from "../../src/sim/checkout-run.js";
 import { parseFaultPlan, type FaultPlan } from "../../src/sim/faults/plan.js";
+import { CLIENT_NODE } from "../../src/sim/deploy-sim.js";
 import { SIM_EPOCH_MS } from "../../src/sim/scheduler.js";
 import { CHECKOUT_NODES, failedInvariants, withRun, type Workload } from "./arbitraries.js";
 
@@ -22,24 +22,6 @@ const files = readdirSync(corpusDir)
   .sort();
 const work = mkdtempSync(join(tmpdir(), "corpus-cli-"));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-/** Plans that show a bug of src not fixed yet: the test runs as todo, with the diagnosis. */
-const KNOWN_BUGS: Readonly<Record<string, { readonly todo: string; readonly hangs?: true }>> = {
-  "overlapping-drops-never-heal.json": {
-    todo:
-      "liveness fails: order 1 stays pendente for ever. src/sim/faults/inject.ts overrideLinks does not stack overlapping faults of the same kind on a link " +
-      "(it saves the link's value at start and restores it at heal, unlike partitions, which count): fault 0 starts (saves 0, sets 1), fault 1 starts " +
-      "(saves 1), fault 0 heals (restores 0), fault 1 heals at 2 ms (restores 1). The trace shows both `heal` events, then every request lost " +
-      "`why: drop` (ProcessarPagamento 27 times, EstornarPagamento 28) until the liveness bound. Fix: count or stack overrides per link and field.",
-  },
-  "crash-client-hangs.json": {
-    todo:
-      "the run never ends: crashing the workload's node (cliente, accepted by parseFaultPlan) kills its CriarPedido continuations (sim-transport settles " +
-      "nothing for a dead epoch), so the workload promise never settles; checkout-run's monitor only ends a run after the workload settled, and " +
-      "Pedidos' recovery timers keep the queue busy, so virtual time runs on for ever. Fix: reject crash of the client node in the plan, or bound the run.",
-    hangs: true,
-  },
-};
 
 const count = (run: CheckoutRunResult, store: "pedidos" | "pagamentos", sql: string, params: (string | number)[] = []) =>
   run.stores[store].get<{ n: number }>(sql, params)!.n;
@@ -79,38 +61,29 @@ const REACHES: Readonly<Record<string, (run: CheckoutRunResult) => void>> = {
 };
 
 function readPlan(file: string): FaultPlan & { run: Workload } {
-  const plan = parseFaultPlan(JSON.parse(readFileSync(join(corpusDir, file), "utf8")), CHECKOUT_NODES);
+  const plan = parseFaultPlan(JSON.parse(readFileSync(join(corpusDir, file), "utf8")), { nodes: CHECKOUT_NODES, workload: CLIENT_NODE });
   assert.ok(plan.description, `${file}: a corpus plan says what it is about`);
   const run = plan.run;
   assert.ok(run?.seed !== undefined && run.orders !== undefined && run.concurrency !== undefined && run.intervalMs !== undefined, `${file}: a corpus plan has a full run section`);
   return { ...plan, run: { seed: run.seed, orders: run.orders, concurrency: run.concurrency, intervalMs: run.intervalMs } };
 }
 
-function sim(args: string[], timeoutMs?: number) {
+function sim(args: string[]) {
   return spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/sim.ts"), ...args], {
     cwd: root,
     encoding: "utf8",
-    ...(timeoutMs ? { timeout: timeoutMs, killSignal: "SIGKILL" as const } : {}),
   });
 }
 
 describe("regression corpus (test/corpus)", () => {
   test("holds a handful of plans", () => {
     assert.ok(files.length >= 6, `expected at least 6 plans, found ${files.join(", ")}`);
-    for (const file of Object.keys({ ...KNOWN_BUGS, ...REACHES })) assert.ok(files.includes(file), `${file} is missing from test/corpus`);
+    for (const file of Object.keys(REACHES)) assert.ok(files.includes(file), `${file} is missing from test/corpus`);
   });
 
   for (const file of files) {
-    const known = KNOWN_BUGS[file];
-    test(`replays ${file}: every invariant holds`, known ? { todo: known.todo } : {}, async () => {
+    test(`replays ${file}: every invariant holds`, async () => {
       const plan = readPlan(file);
-      if (known?.hangs) {
-        // In-process it would never return: run it through the CLI, killed after 10 s.
-        const run = sim(["--scenario", join(corpusDir, file)], 10_000);
-        assert.equal(run.signal, null, `npm run sim did not finish within 10 s (killed by ${run.signal})`);
-        assert.equal(run.status, 0, run.stdout + run.stderr);
-        return;
-      }
       await withRun(plan.run, plan, {}, (run) => {
         const failed = failedInvariants(run);
         assert.deepEqual(failed, [], `${file}: ${failed.map((i) => `${i.name}: ${i.detail}`).join("; ")}`);

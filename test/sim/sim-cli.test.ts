@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
@@ -51,6 +51,31 @@ describe("npm run sim", () => {
       assert.equal(run.status, 2, `${args.join(" ")}: ${run.stderr}`);
       assert.match(run.stderr, pattern);
     }
+  });
+
+  test("a bad plan file exits 2 naming every wrong field, and the workload's node cannot crash", () => {
+    const plan = join(work, "bad-plan.json");
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        faults: [
+          { at: 5, kind: "crash", target: "cliente", restartAfter: 100 },
+          { at: 5, kind: "pause", target: "tesouraria", duration: 10 },
+          { at: -1, kind: "drop", from: "*", to: "*", probability: 2, duration: 10 },
+        ],
+      }),
+    );
+    const run = sim(["--scenario", plan]);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /faults\[2\]\.at/);
+    assert.match(run.stderr, /faults\[2\]\.probability/);
+    // Schema problems come first; once the schema holds, the node names are checked.
+    const names = join(work, "bad-names.json");
+    writeFileSync(names, JSON.stringify({ faults: [{ at: 5, kind: "crash", target: "cliente", restartAfter: 100 }, { at: 5, kind: "pause", target: "tesouraria", duration: 10 }] }));
+    const second = sim(["--scenario", names]);
+    assert.equal(second.status, 2, second.stderr);
+    assert.match(second.stderr, /faults\[0\]\.target: "cliente" runs the workload and cannot crash/);
+    assert.match(second.stderr, /faults\[1\]\.target: unknown node "tesouraria"/);
   });
 
   test("--list names the scenarios", () => {

@@ -6,7 +6,7 @@ import type { Fault, FaultPlan } from "./plan.js";
  * Schedules every fault of the plan on the surface's clock (the simulator's
  * scheduler, or the wall clock over real transports): each starts at
  * `at` and heals at its end, and both moments go into the trace. Partitions
- * count, so overlapping ones (a swizzle over a partition) heal correctly.
+ * count and link overrides stack, so overlapping faults heal correctly.
  */
 export function scheduleFaults(network: FaultSurface, plan: FaultPlan): void {
   const clogs = new Map<Link, number>();
@@ -30,13 +30,33 @@ export function scheduleFaults(network: FaultSurface, plan: FaultPlan): void {
     }
     return pairs.map(([a, b]) => network.link(a, b));
   };
-  /** Sets a link field for the fault's duration, then puts back what was there. */
-  const overrideLinks = <K extends "latency" | "drop" | "replyDrop" | "duplicate">(fault: Fault & { from: string; to: string; duration: number }, key: K, value: Link[K]) => {
+  // Overrides of one link field stack: the newest active one wins, and when the
+  // last heals the link gets back the value it had before the first began.
+  type Field = "latency" | "drop" | "replyDrop" | "duplicate";
+  const overrides = new Map<Link, Map<Field, { base: unknown; active: { value: unknown }[] }>>();
+  const pushOverride = (link: Link, key: Field, entry: { value: unknown }) => {
+    const fields = overrides.get(link) ?? new Map();
+    overrides.set(link, fields);
+    const stack = fields.get(key) ?? { base: link[key], active: [] };
+    fields.set(key, stack);
+    stack.active.push(entry);
+    (link as Record<Field, unknown>)[key] = entry.value;
+  };
+  const popOverride = (link: Link, key: Field, entry: { value: unknown }) => {
+    const fields = overrides.get(link)!;
+    const stack = fields.get(key)!;
+    stack.active.splice(stack.active.indexOf(entry), 1);
+    (link as Record<Field, unknown>)[key] = stack.active.length > 0 ? stack.active.at(-1)!.value : stack.base;
+    if (stack.active.length === 0) fields.delete(key);
+  };
+  /** Sets a link field for the fault's duration, on top of any other override of that field. */
+  const overrideLinks = <K extends Field>(fault: Fault & { from: string; to: string; duration: number }, key: K, value: Link[K]) => {
     at(fault.at, () => {
-      const saved = links(fault.from, fault.to).map((link) => [link, link[key]] as const);
-      for (const [link] of saved) link[key] = value;
+      const entry = { value };
+      const affected = links(fault.from, fault.to);
+      for (const link of affected) pushOverride(link, key, entry);
       at(fault.at + fault.duration, () => {
-        for (const [link, previous] of saved) link[key] = previous;
+        for (const link of affected) popOverride(link, key, entry);
         network.record({ ev: "heal", fault: fault.kind, from: fault.from, to: fault.to });
       });
     });

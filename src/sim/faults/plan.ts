@@ -57,11 +57,19 @@ export class FaultPlanError extends Error {
   override readonly name = "FaultPlanError";
 }
 
+/** What a plan is checked against besides its schema. */
+export interface PlanNodes {
+  /** Every node a fault may name. */
+  readonly nodes: readonly string[];
+  /** The node the workload runs on: it may be paused or cut off, never crashed (its calls would die unanswered and the run never end). */
+  readonly workload?: string;
+}
+
 /**
  * Checks a parsed JSON value against the schema and the known node names;
  * throws FaultPlanError with every problem, each with its path (`faults[2].target`).
  */
-export function parseFaultPlan(value: unknown, nodes: readonly string[]): FaultPlan {
+export function parseFaultPlan(value: unknown, { nodes, workload }: PlanNodes): FaultPlan {
   const parsed = faultPlanSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
@@ -74,6 +82,9 @@ export function parseFaultPlan(value: unknown, nodes: readonly string[]): FaultP
     for (const [field, name] of named) {
       if (name !== "*" && !known.has(name!)) problems.push(`faults[${i}].${field}: unknown node "${name}" (known: ${nodes.join(", ")})`);
       if (name === "*" && "target" in fault) problems.push(`faults[${i}].${field}: "*" is only allowed in from/to`);
+    }
+    if (fault.kind === "crash" && fault.target === workload) {
+      problems.push(`faults[${i}].target: "${workload}" runs the workload and cannot crash (pause it or partition it instead)`);
     }
   });
   if (problems.length > 0) throw new FaultPlanError(`bad fault plan:\n  ${problems.join("\n  ")}`);
