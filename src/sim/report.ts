@@ -30,9 +30,9 @@ export interface SimReport {
     readonly invoicesCancelled: number;
     readonly shipmentsCancelled: number;
   };
-  /** Latency of each call path between nodes (sim transport), in virtual ms. */
+  /** Latency of each call path between nodes, in ms of the run's clock (virtual on the sim transport). */
   readonly stepLatencyMs: Readonly<Record<string, StepLatency>>;
-  /** When the last fault of the plan healed, virtual ms from the start. */
+  /** When the last fault of the plan healed, ms of the run's clock from the start. */
   readonly lastHealMs: number;
   /** Scheduler events run. */
   readonly events: number;
@@ -69,7 +69,7 @@ export function formatReport(report: SimReport): string {
   lines.push(`resilience  ${report.retries} retries · undone: ${c.refunds} refunds, ${c.stockReleases} stock releases, ${c.invoicesCancelled} invoices, ${c.shipmentsCancelled} shipments`);
   const steps = Object.entries(report.stepLatencyMs);
   if (steps.length > 0) {
-    lines.push("steps       (virtual ms)                          calls  failed    p50    p99    max");
+    lines.push(`${"steps       (ms on the run's clock)".padEnd(46)} ${"calls".padStart(6)} ${"failed".padStart(7)} ${"p50".padStart(6)} ${"p99".padStart(6)} ${"max".padStart(6)}`);
     for (const [path, s] of steps) {
       lines.push(`  ${path.replace("/ecommerce.v1.", "").padEnd(44)} ${String(s.calls).padStart(6)} ${String(s.failed).padStart(7)} ${String(s.p50).padStart(6)} ${String(s.p99).padStart(6)} ${String(s.max).padStart(6)}`);
     }

@@ -11,6 +11,8 @@ import { createInProcessTransport } from "../../src/transports/inproc/index.js";
 import { createRouter, type Router } from "../../src/transports/router.js";
 import { systemClock } from "../../src/transports/system-clock.js";
 import { ConformanceService } from "./conformance-service.js";
+import { grpcTransportFactory } from "./grpc-factory.js";
+import { httpTransportFactory } from "./http-factory.js";
 import { simTransportFactory } from "./sim-factory.js";
 
 /** What {@link TransportFactory.start} gets besides the router. */
@@ -48,7 +50,7 @@ function inProcess(codec: boolean): TransportFactory {
 }
 
 /** Every transport the conformance suite runs over. Add a transport here. */
-export const TRANSPORTS: readonly TransportFactory[] = [inProcess(true), inProcess(false), simTransportFactory];
+export const TRANSPORTS: readonly TransportFactory[] = [inProcess(true), inProcess(false), simTransportFactory, grpcTransportFactory, httpTransportFactory];
 
 /** A transport serving a fresh {@link ConformanceService}, with a client on it. */
 export interface ConformanceFixture {
