@@ -8,6 +8,7 @@ import { RpcError } from "../rpc-error.js";
 import { systemClock } from "../system-clock.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, serializers } from "./codec.js";
 import { createHealthService, type ServingStatus } from "./health.js";
+import { addReflection } from "./reflection.js";
 import { serverStreamCall, unaryCall, type ServeEnv } from "./serve-call.js";
 
 /** How long the calls stopped at shutdown get to send their status before connections are cut, in ms. */
@@ -25,6 +26,8 @@ export interface GrpcServerOptions {
   readonly maxMessageBytes?: number;
   /** Serve `grpc.health.v1.Health` (SERVING for "" and each service) unless the router has it. Default: true. */
   readonly health?: boolean;
+  /** Serve gRPC server reflection for the router's services (and health), from the .proto files. Default: true. */
+  readonly reflection?: boolean;
   /** How long `close()` waits for calls in flight before cutting them off, in ms. Default: 2000. */
   readonly shutdownTimeoutMs?: number;
   /** Extra grpc-js server options (e.g. keep-alive), applied last. Default: none. */
@@ -71,6 +74,7 @@ export async function createGrpcServer(router: Router, options: GrpcServerOption
     for (const [service, handlers] of groupByService(createRouter().service(HealthDefinition, health.impl).handlers.values())) groups.set(service, handlers);
   }
   for (const handlers of groups.values()) addService(server, handlers, env);
+  if (options.reflection ?? true) addReflection(server, [...groups.keys()].map((s) => s.fullName));
 
   const hostPart = host.includes(":") ? `[${host}]` : host;
   const port = await new Promise<number>((resolve, reject) => {
