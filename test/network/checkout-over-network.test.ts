@@ -6,15 +6,23 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SERVICE_NAMES } from "../../src/core/vocabulary.js";
-import { runCheckout, type CheckoutRunOptions } from "../../src/sim/checkout-run.js";
+import { runCheckout, type CheckoutRunOptions, type CheckoutRunResult } from "../../src/sim/checkout-run.js";
 import type { FaultPlan } from "../../src/sim/faults/plan.js";
 import { NETWORK_HOSTS } from "../../src/sim/network-hosts.js";
 import { systemClock } from "../../src/transports/system-clock.js";
 
-async function run(options: Pick<CheckoutRunOptions, "transport" | "plan" | "orders">) {
+async function run(options: Pick<CheckoutRunOptions, "transport" | "plan" | "orders"> & Partial<CheckoutRunOptions>) {
+  return (await runAndRead(options, () => undefined)).report;
+}
+
+/** Runs, reads the databases with `read`, closes them. */
+async function runAndRead<T>(options: Pick<CheckoutRunOptions, "transport" | "orders"> & Partial<CheckoutRunOptions>, read: (result: CheckoutRunResult) => T) {
   const result = await runCheckout({ seed: 5, concurrency: 4, wallClock: systemClock, intervalMs: 5, ...options });
-  for (const name of SERVICE_NAMES) result.stores[name].close();
-  return result.report;
+  try {
+    return { report: result.report, read: read(result) };
+  } finally {
+    for (const name of SERVICE_NAMES) result.stores[name].close();
+  }
 }
 
 const crashAndLoss: FaultPlan = {
@@ -44,3 +52,13 @@ for (const transport of Object.keys(NETWORK_HOSTS)) {
     });
   });
 }
+
+test("one order at a time, every transport gives each order the same outcome: the seeded domain decides, not the transport", async () => {
+  const outcomes = async (transport: CheckoutRunOptions["transport"]) =>
+    (await runAndRead({ transport, orders: 40, concurrency: 1 }, (r) => r.stores.pedidos.all<{ id: number; status: string }>("SELECT id, status FROM pedidos ORDER BY id"))).read;
+  const inproc = await outcomes("inproc");
+  assert.ok(inproc.some((o) => o.status === "enviado") && inproc.some((o) => o.status === "cancelado"), "both outcomes occur");
+  for (const transport of Object.keys(NETWORK_HOSTS)) {
+    assert.deepEqual(await outcomes(transport as CheckoutRunOptions["transport"]), inproc, `${transport} differs from inproc`);
+  }
+});
