@@ -18,6 +18,7 @@ import { tracing, type CallEvent } from "../../src/transports/middleware/tracing
 import { createRouter } from "../../src/transports/router.js";
 import { GENERIC_ERROR_MESSAGE, RpcError } from "../../src/transports/rpc-error.js";
 import { systemClock } from "../../src/transports/system-clock.js";
+import { rejectsWith } from "../support/rpc-asserts.js";
 import { SECRET_DETAIL } from "./conformance-service.js";
 import { startConformance, TRANSPORTS, waitFor, type ConformanceFixture } from "./harness.js";
 
@@ -26,18 +27,6 @@ const T = { timeout: 10_000 };
 const ECHO_PATH = "/lab.v1.Conformance/Echo";
 const COUNT_PATH = "/lab.v1.Conformance/Count";
 
-/** Asserts that `promise` rejects with an RpcError of `code` (and `message`, if given); returns the error. */
-async function rejectsWith(promise: Promise<unknown>, code: Code, message?: string): Promise<RpcError> {
-  let caught: unknown;
-  await assert.rejects(promise, (error: unknown) => {
-    caught = error;
-    return true;
-  });
-  assert.ok(caught instanceof RpcError, `expected an RpcError, got ${inspect(caught)}`);
-  assert.equal(codeName(caught.code), codeName(code), `code of ${caught}`);
-  if (message !== undefined) assert.equal(caught.message, message);
-  return caught;
-}
 
 /** Drains a stream into an array. */
 async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {

@@ -85,7 +85,7 @@ export async function startConformance(factory: TransportFactory, clock: Clock =
 export async function waitFor(
   predicate: () => boolean,
   what: string,
-  { timeoutMs = 1000, clock = systemClock }: { timeoutMs?: number; clock?: Clock } = {},
+  { timeoutMs = 2000, clock = systemClock }: { timeoutMs?: number; clock?: Clock } = {},
 ): Promise<void> {
   const until = clock.now() + timeoutMs;
   while (!predicate()) {

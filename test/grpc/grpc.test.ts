@@ -19,6 +19,7 @@ import { GENERIC_ERROR_MESSAGE, RpcError } from "../../src/transports/rpc-error.
 import { systemClock } from "../../src/transports/system-clock.js";
 import { SECRET_DETAIL } from "../conformance/conformance-service.js";
 import { waitFor } from "../conformance/harness.js";
+import { rejectsWith } from "../support/rpc-asserts.js";
 import { grpcFrame, rawCall, startGrpc, type GrpcFixture } from "./helpers.js";
 
 const T = { timeout: 10_000 };
@@ -33,15 +34,6 @@ function sendRawBytes(client: Client, path: string, bytes: Uint8Array): Promise<
   });
 }
 
-async function rejectsWithCode(promise: Promise<unknown>, code: Code): Promise<RpcError> {
-  const error = await promise.then(
-    () => assert.fail(`expected ${codeName(code)}, the call succeeded`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof RpcError, `expected an RpcError, got ${String(error)}`);
-  assert.equal(codeName(error.code), codeName(code), `code of ${error}`);
-  return error;
-}
 
 describe("grpc transport: hostile input", () => {
   let fx: GrpcFixture;
@@ -93,13 +85,13 @@ describe("grpc transport: hostile input", () => {
     const roomy = createGrpcTransport({ address: fx.server.address, maxMessageBytes: 8 * LIMIT });
     try {
       const client = createClient(ConformanceDefinition, roomy);
-      await rejectsWithCode(client.echo({ payload: new Uint8Array(LIMIT + 1024) }), Code.RESOURCE_EXHAUSTED);
+      await rejectsWith(client.echo({ payload: new Uint8Array(LIMIT + 1024) }), Code.RESOURCE_EXHAUSTED);
       assert.equal((await client.echo({ payload: new Uint8Array(LIMIT / 2) })).payload.length, LIMIT / 2, "under the limit is fine");
     } finally {
       roomy.close();
     }
     // The client's own limit (4 MiB by default) stops a larger message before it leaves.
-    await rejectsWithCode(fx.client.echo({ payload: new Uint8Array(5 * 1024 * 1024) }), Code.RESOURCE_EXHAUSTED);
+    await rejectsWith(fx.client.echo({ payload: new Uint8Array(5 * 1024 * 1024) }), Code.RESOURCE_EXHAUSTED);
     await stillServing();
   });
 
@@ -147,7 +139,7 @@ describe("grpc transport: hostile input", () => {
   });
 
   it("hands a handler's unexpected error to onUnexpectedError; the caller sees only UNKNOWN", T, async () => {
-    const error = await rejectsWithCode(fx.client.crash({}), Code.UNKNOWN);
+    const error = await rejectsWith(fx.client.crash({}), Code.UNKNOWN);
     assert.equal(error.message, GENERIC_ERROR_MESSAGE);
     const seen = fx.unexpected.at(-1);
     assert.equal(seen?.path, "/lab.v1.Conformance/Crash");
@@ -191,11 +183,11 @@ describe("grpc transport: listening", () => {
       const started = Date.now();
       await fx.server.close();
       assert.ok(Date.now() - started < 2000, `close took ${Date.now() - started} ms`);
-      assert.equal((await rejectsWithCode(unary, Code.UNAVAILABLE)).message, "server shutting down");
-      await rejectsWithCode(stream, Code.UNAVAILABLE);
+      assert.equal((await rejectsWith(unary, Code.UNAVAILABLE)).message, "server shutting down");
+      await rejectsWith(stream, Code.UNAVAILABLE);
       await waitFor(() => fx.service.sleeps.get("in-flight")?.observedAbort === true, "the unary handler sees its signal abort");
       await waitFor(() => fx.service.counts.get("in-flight")?.finallyRan === true, "the stream handler's finally runs");
-      await rejectsWithCode(fx.client.echo({}), Code.UNAVAILABLE);
+      await rejectsWith(fx.client.echo({}), Code.UNAVAILABLE);
     } finally {
       await fx.close();
     }
