@@ -13,7 +13,7 @@ import { sleep } from "../../src/core/clock.js";
 import { CountRequest, EchoRequest, SleepRequest } from "../../src/gen/lab/v1/conformance.js";
 import { ConformanceDefinition } from "../../src/gen/lab/v1/conformance.js";
 import { createClient } from "../../src/transports/client.js";
-import { Code, codeName } from "../../src/transports/codes.js";
+import { Code } from "../../src/transports/codes.js";
 import { createGrpcTransport } from "../../src/transports/grpc/index.js";
 import { GENERIC_ERROR_MESSAGE, RpcError } from "../../src/transports/rpc-error.js";
 import { systemClock } from "../../src/transports/system-clock.js";
