@@ -15,7 +15,7 @@ import { ConformanceDefinition } from "../../src/gen/lab/v1/conformance.js";
 import { createClient } from "../../src/transports/client.js";
 import { Code } from "../../src/transports/codes.js";
 import { createGrpcTransport } from "../../src/transports/grpc/index.js";
-import { GENERIC_ERROR_MESSAGE, RpcError } from "../../src/transports/rpc-error.js";
+import { GENERIC_ERROR_MESSAGE } from "../../src/transports/rpc-error.js";
 import { systemClock } from "../../src/transports/system-clock.js";
 import { SECRET_DETAIL } from "../conformance/conformance-service.js";
 import { waitFor } from "../conformance/harness.js";

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { createRandom } from "../../src/core/random.js";
 import { HortifrutiService } from "../../src/lab/hortifruti/hortifruti-service.js";
 import { openHortifrutiStore } from "../../src/lab/hortifruti/hortifruti-store.js";
-import { startHortifrutiSocketServer, type HortifrutiSocketServer } from "../../src/lab/hortifruti/socket-server.js";
+import { startHortifrutiSocketServer } from "../../src/lab/hortifruti/socket-server.js";
 import { waitFor } from "./helpers.js";
 import { LineClient } from "./line-client.js";
 
