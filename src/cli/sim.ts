@@ -5,18 +5,21 @@ import { exportStores } from "../core/system/stores.js";
 import { readCatalog } from "../data/ecommerce-db.js";
 import { MAX_SEED } from "../data/synthetic.js";
 import { writeFileAtomic } from "../io/write-file-atomic.js";
-import { SERVICE_NAMES } from "../core/vocabulary.js";
 import { runCheckout, RUN_TRANSPORTS, type RunTransport } from "../sim/checkout-run.js";
 import { CLIENT_NODE } from "../sim/deploy-sim.js";
 import { parseFaultPlan, type FaultPlan } from "../sim/faults/plan.js";
 import { SCENARIOS } from "../sim/scenarios.js";
 import { formatReport, reportPassed, type SimReport } from "../sim/report.js";
+import { compareBalancers } from "../sim/registry/balancer-comparison.js";
+import { REGISTRY_NODE } from "../sim/registry/sim-registry.js";
+import { parseBalancerChoice, parseReplicaLayout, replicatedServices, serviceNodeNames, type ReplicaLayout } from "../sim/replicas.js";
 import { systemClock } from "../transports/system-clock.js";
 import { intFlag, parseFlags, runCli, UsageError } from "./args.js";
 
 
 const USAGE = `usage: npm run sim -- [--scenario NAME|plan.json] [--seed N] [--transport ${RUN_TRANSPORTS.join("|")}] [--orders N]
                       [--concurrency N] [--json out.json] [--db-dir DIR] [--trace trace.jsonl] [--list]
+                      [--replicas SERVICE=K,...] [--balancer NAME|SERVICE=NAME,...] [--routing client|proxy] [--compare-balancers]
 
 Places a seeded workload of orders through the six checkout services, then checks
 every invariant over their databases. Exit status 0 iff every invariant holds.
@@ -32,6 +35,13 @@ every invariant over their databases. Exit status 0 iff every invariant holds.
   --db-dir DIR        write each service's database as DIR/<service>.db
   --trace FILE        write every call and reply as JSON lines
   --catalog FILE      start from the customers, products and stock of an ecommerce.db (npm run data)
+  --replicas S=K,...  run K replicas of service S (1..16), sharing its database: pagamentos=3,estoque=2
+                      (default: the scenario's own layout, else one each); replica nodes are S, S-2, S-3...
+  --balancer B        round-robin, least-outstanding or p2c, for every replicated service, or per service:
+                      pagamentos=p2c,estoque=least-outstanding (default round-robin)
+  --routing R         sim: client (each caller balances, default) or proxy (a reverse-proxy node S-proxy per service)
+  --compare-balancers run the same seed and plan under every balancer too and print them side by side
+                      (the slow-replica scenario does this by itself on the sim)
   --list              describe the scenarios and exit
   -h, --help          show this help`;
 
@@ -48,6 +58,10 @@ await runCli("sim", USAGE, async () => {
     trace: { type: "string" },
     catalog: { type: "string" },
     list: { type: "boolean" },
+    replicas: { type: "string" },
+    balancer: { type: "string" },
+    routing: { type: "string" },
+    "compare-balancers": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
@@ -58,8 +72,18 @@ await runCli("sim", USAGE, async () => {
   if (!(RUN_TRANSPORTS as readonly string[]).includes(values.transport)) {
     throw new UsageError(`--transport must be one of ${RUN_TRANSPORTS.join(", ")}, got ${JSON.stringify(values.transport)}`);
   }
+  const replicasFlag = values.replicas === undefined ? undefined : usage("replicas", () => parseReplicaLayout(values.replicas!));
+  const balancer = values.balancer === undefined ? undefined : usage("balancer", () => parseBalancerChoice(values.balancer!));
+  if (values.routing !== undefined && values.routing !== "client" && values.routing !== "proxy") {
+    throw new UsageError(`--routing must be client or proxy, got ${JSON.stringify(values.routing)}`);
+  }
+  const namedLayout = values.scenario.endsWith(".json") ? undefined : SCENARIOS[values.scenario]?.replicas;
+  const layout = replicasFlag ?? namedLayout;
+  if (values.transport === "inproc" && replicatedServices(layout).length > 0) {
+    throw new UsageError("--transport inproc runs one instance per service; replicas need sim, grpc or http");
+  }
   // A saved plan may carry the run it was found with; flags given here win.
-  const saved = values.scenario.endsWith(".json") ? await readPlan(values.scenario) : undefined;
+  const saved = values.scenario.endsWith(".json") ? await readPlan(values.scenario, layout) : undefined;
   const seed = intFlag("seed", values.seed, 0, MAX_SEED, saved?.run?.seed ?? 1);
   const orders = intFlag("orders", values.orders, 1, 1_000_000, saved?.run?.orders ?? 200);
   const concurrency = intFlag("concurrency", values.concurrency, 1, 10_000, saved?.run?.concurrency ?? 16);
@@ -85,8 +109,20 @@ await runCli("sim", USAGE, async () => {
     keepTrace: values.trace !== undefined,
     ...(catalog ? { catalog } : {}),
     ...(progress ? { onProgress: progress } : {}),
+    ...(layout ? { replicas: layout } : {}),
+    ...(balancer ? { balancer } : {}),
+    ...(values.routing ? { routing: values.routing as "client" | "proxy" } : {}),
   });
-  const report: SimReport = { ...run.report, wallMs: Math.round(performance.now() - wallStart) };
+  const compare = values["compare-balancers"] || (values.transport === "sim" && !saved && SCENARIOS[values.scenario]?.compareBalancers === true);
+  if (compare && replicatedServices(layout).length === 0) throw new UsageError("--compare-balancers needs a replicated service (--replicas)");
+  const comparison = compare
+    ? await compareBalancers(
+        runCheckout,
+        { seed, orders, concurrency, transport: values.transport as RunTransport, scenario: scenario.name, plan: scenario.plan, intervalMs, wallClock: systemClock, ...(scenario.stockCap !== undefined ? { stockCap: scenario.stockCap } : {}), ...(catalog ? { catalog } : {}), ...(values.routing ? { routing: values.routing as "client" | "proxy" } : {}) },
+        layout!,
+      )
+    : undefined;
+  const report: SimReport = { ...run.report, ...(comparison ? { balancerComparison: comparison } : {}), wallMs: Math.round(performance.now() - wallStart) };
   if (progress) process.stderr.write("\r\x1b[K");
 
   process.stdout.write(`${formatReport(report)}\n`);
@@ -94,12 +130,22 @@ await runCli("sim", USAGE, async () => {
   if (values["db-dir"]) await exportStores(run.stores, values["db-dir"]);
   if (values.trace) await writeFile(values.trace, run.traceLines.map((l) => `${l}\n`).join(""));
   if (!reportPassed(report)) {
-    const replay = `npm run sim -- --scenario ${values.scenario} --seed ${seed} --transport ${values.transport} --orders ${orders} --concurrency ${concurrency} --interval-ms ${intervalMs}`;
+    const flags = [values.replicas ? `--replicas ${values.replicas}` : "", values.balancer ? `--balancer ${values.balancer}` : "", values.routing ? `--routing ${values.routing}` : ""].filter(Boolean);
+    const replay = [`npm run sim -- --scenario ${values.scenario} --seed ${seed} --transport ${values.transport} --orders ${orders} --concurrency ${concurrency} --interval-ms ${intervalMs}`, ...flags].join(" ");
     process.stdout.write(`replay with: ${replay}\n`);
     return 1;
   }
   return 0;
 });
+
+/** Runs a flag's parser, turning its error into a usage error naming the flag. */
+function usage<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`--${flag}: ${(error as Error).message}`);
+  }
+}
 
 /** A named scenario laid out over the workload's window. */
 function namedScenario(value: string, windowMs: number): { name: string; plan: FaultPlan; stockCap?: number } {
@@ -109,7 +155,7 @@ function namedScenario(value: string, windowMs: number): { name: string; plan: F
 }
 
 /** A fault plan from a JSON file; a bad plan is a usage error naming each wrong field. */
-async function readPlan(value: string): Promise<FaultPlan> {
+async function readPlan(value: string, layout: ReplicaLayout | undefined): Promise<FaultPlan> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(value, "utf8"));
@@ -117,7 +163,8 @@ async function readPlan(value: string): Promise<FaultPlan> {
     throw new UsageError(`--scenario: cannot read the plan ${value}: ${(error as Error).message}`);
   }
   try {
-    return parseFaultPlan(json, { nodes: [...SERVICE_NAMES, CLIENT_NODE], workload: CLIENT_NODE });
+    const replicated = replicatedServices(layout).length > 0;
+    return parseFaultPlan(json, { nodes: [...serviceNodeNames(layout), CLIENT_NODE, ...(replicated ? [REGISTRY_NODE] : [])], workload: CLIENT_NODE });
   } catch (error) {
     throw new UsageError(`--scenario ${value}: ${(error as Error).message}`);
   }

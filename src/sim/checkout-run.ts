@@ -7,13 +7,15 @@ import { generateCatalog } from "../data/synthetic.js";
 import { codeName, RpcError } from "../transports/index.js";
 import { deployInProcess } from "./deploy-inproc.js";
 import { deployNetwork } from "./deploy-network.js";
-import { deploySim } from "./deploy-sim.js";
+import { deploySim, type SimRouting } from "./deploy-sim.js";
+import { balancerOf, fullLayout, replicatedServices, type BalancerChoice, type ReplicaLayout } from "./replicas.js";
 import type { Deployment, DeploymentContext } from "./deployment.js";
 import { lastHeal, type FaultPlan } from "./faults/plan.js";
 import { checkInvariants, type InvariantResult } from "./invariants.js";
 import type { SimReport, StepLatency } from "./report.js";
 import { NETWORK_HOSTS } from "./network-hosts.js";
 import { Scheduler } from "./scheduler.js";
+import { SCENARIOS } from "./scenarios.js";
 import { summarizeLatencies } from "./stats.js";
 import { Trace } from "./trace.js";
 import { generateWorkload } from "./workload.js";
@@ -50,6 +52,12 @@ export interface CheckoutRunOptions {
   readonly defects?: PlantedDefects;
   /** Keep the trace lines (for `--trace`). Default: false. */
   readonly keepTrace?: boolean;
+  /** Replicas per service (sim and real transports). Default: the named scenario's layout, else one each. */
+  readonly replicas?: ReplicaLayout;
+  /** Load-balancing strategy per replicated service. Default: round robin. */
+  readonly balancer?: BalancerChoice;
+  /** Sim only: callers balance themselves ("client", default) or go through a reverse-proxy node per service ("proxy"). */
+  readonly routing?: SimRouting;
   /** Called after each order's CriarPedido returns. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -74,6 +82,11 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   const plan = options.plan ?? { faults: [] };
   if (options.transport === "inproc" && plan.faults.length > 0) {
     throw new Error("the inproc transport cannot inject faults; use --transport sim (or grpc, http)");
+  }
+  const replicas = options.replicas ?? (options.scenario !== undefined ? SCENARIOS[options.scenario]?.replicas : undefined);
+  const replicated = replicatedServices(replicas);
+  if (options.transport === "inproc" && replicated.length > 0) {
+    throw new Error("the inproc transport runs one instance per service; use --transport sim (or grpc, http) for replicas");
   }
   const random = createRandom(seed);
   const catalog = capStock(options.catalog ?? generateCatalog(seed), options.stockCap);
@@ -101,8 +114,11 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   // Orders arrive over time on every transport but inproc, whose calls take no time to pace against.
   const paced = options.transport !== "inproc";
   const network = NETWORK_HOSTS[options.transport];
-  const hosted = network ? await deployNetwork(context, network, plan, options.wallClock) : undefined;
-  const deployment: Deployment = hosted?.deployment ?? (simulated ? deploySim(context, plan).deployment : deployInProcess(context));
+  const replication = { ...(replicas ? { replicas } : {}), ...(options.balancer ? { balancer: options.balancer } : {}) };
+  const hosted = network ? await deployNetwork(context, network, plan, options.wallClock, replication) : undefined;
+  const sim = simulated ? deploySim(context, plan, { ...replication, ...(options.routing ? { routing: options.routing } : {}) }) : undefined;
+  const routing = sim?.routing ?? hosted?.routing;
+  const deployment: Deployment = hosted?.deployment ?? sim?.deployment ?? deployInProcess(context);
   const intervalMs = paced ? (options.intervalMs ?? DEFAULT_INTERVAL_MS) : 0;
   const clock = deployment.clock;
   const start = clock.now();
@@ -161,7 +177,12 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
 
   const orders = countOrders(stores);
   const livenessDeadline = Math.max(heal, lastArrival) + bound;
-  const invariants: InvariantResult[] = [...checkInvariants(stores), liveness(orders, allTerminalAt, Math.max(heal, lastArrival), livenessDeadline, paced)];
+  const deadReplica = routing?.invariant();
+  const invariants: InvariantResult[] = [
+    ...checkInvariants(stores),
+    liveness(orders, allTerminalAt, Math.max(heal, lastArrival), livenessDeadline, paced),
+    ...(deadReplica ? [deadReplica] : []),
+  ];
   return {
     report: {
       seed,
@@ -180,6 +201,14 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
       stepLatencyMs: stepLatencies(steps),
       lastHealMs: heal - start,
       events: scheduler.executed,
+      replicas: fullLayout(replicas),
+      ...(routing
+        ? {
+            balancers: Object.fromEntries(replicated.map((service) => [service, balancerOf(options.balancer, service)])),
+            replicaCalls: routing.replicaCalls(),
+            deadReplicas: routing.deadReplicaStops(),
+          }
+        : {}),
     },
     stores,
     traceLines: trace.lines,

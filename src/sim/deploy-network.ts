@@ -16,10 +16,15 @@ import { scheduleFaults } from "./faults/inject.js";
 import type { FaultPlan } from "./faults/plan.js";
 import type { FaultableNode, FaultSurface } from "./faults/surface.js";
 import type { HostedClient, HostedServer, NetworkHost } from "./network-host.js";
+import { createNetworkReplicas, type NetworkReplication } from "./replicas-network.js";
+import type { RoutingStats } from "./registry/routing-stats.js";
+import { replicaCount, replicaNodeNames } from "./replicas.js";
 
 /** A deployed checkout over a real transport, with what it takes to stop it. */
 export interface NetworkDeployment {
   readonly deployment: Deployment;
+  /** Calls per replica and dead-replica stops, when a service runs replicas. */
+  readonly routing?: RoutingStats | undefined;
   /** Stops every server and client (after the run). */
   close(): Promise<void>;
 }
@@ -33,8 +38,9 @@ export interface NetworkDeployment {
  * fresh instance on the same port, pause and slowness by holding calls.
  * Time is the wall clock; fault times count from the start of the run.
  */
-export async function deployNetwork(context: DeploymentContext, host: NetworkHost, plan: FaultPlan, wallClock: Clock): Promise<NetworkDeployment> {
+export async function deployNetwork(context: DeploymentContext, host: NetworkHost, plan: FaultPlan, wallClock: Clock, replication: NetworkReplication = {}): Promise<NetworkDeployment> {
   const { stores, random, trace } = context;
+  const replicas = createNetworkReplicas({ ...replication, clock: wallClock, random });
   const links = new Map<string, LinkFaults>();
   const link = (from: string, to: string): LinkFaults => {
     const key = `${from}->${to}`;
@@ -46,8 +52,9 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
     }
     return state;
   };
-  const clients = new Map<ServiceName, HostedClient>();
-  const transportTo = (to: ServiceName): Transport => ({ call: (request) => clients.get(to)!.transport.call(request) });
+  const clients = new Map<string, HostedClient>();
+  const transportTo = (to: ServiceName, from = ""): Transport =>
+    replicas.transportTo(to, from) ?? { call: (request) => clients.get(to)!.transport.call(request) };
 
   const nodes = new Map<string, RealNode>();
   const interceptorsOf = (node: RealNode, to: string, timeoutMs: number, attemptMs: number, attempts: number): Interceptor[] => {
@@ -63,13 +70,13 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
     ];
   };
 
-  for (const name of SERVICE_NAMES) {
-    const node: RealNode = new RealNode(name, wallClock, async () => {
+  for (const name of SERVICE_NAMES) for (const nodeName of replicaNodeNames(name, replicaCount(replication.replicas, name))) {
+    const node: RealNode = new RealNode(nodeName, wallClock, async () => {
       const service = createService(name, {
         stores,
         clock: () => node.clock,
         random: random.fork("services"),
-        connect: (_from, to) => transportTo(to),
+        connect: (_from, to) => transportTo(to, node.name),
         interceptors: (_from, to) => interceptorsOf(node, to, SIM_RESILIENCE.serviceTimeoutMs, SIM_RESILIENCE.serviceAttemptMs, SIM_RESILIENCE.serviceAttempts),
         ...(context.approvalRate !== undefined ? { approvalRate: context.approvalRate } : {}),
         ...(context.defects ? { defects: context.defects } : {}),
@@ -86,9 +93,10 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
       loop.start();
       return { server, stop: () => loop.stop() };
     });
-    nodes.set(name, node);
+    nodes.set(nodeName, node);
     await node.start();
-    clients.set(name, host.connect(node.port, { clock: wallClock }));
+    clients.set(nodeName, host.connect(node.port, { clock: wallClock }));
+    replicas.add(name, nodeName, clients.get(nodeName)!.transport, () => node.up);
   }
   const client = new RealNode(CLIENT_NODE, wallClock, async () => ({ server: { port: 0, close: async () => {} } }));
   nodes.set(CLIENT_NODE, client);
@@ -102,12 +110,12 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
       return node;
     },
     link,
-    record: (event) => trace.record(event),
+    record: (event) => (replicas.observe(event), trace.record(event)),
   };
   scheduleFaults(surface, plan);
 
   const deployment: Deployment = {
-    pedidos: createClient(CHECKOUT_DEFINITIONS.pedidos, transportTo("pedidos"), {
+    pedidos: createClient(CHECKOUT_DEFINITIONS.pedidos, transportTo("pedidos", CLIENT_NODE), {
       interceptors: interceptorsOf(client, "pedidos", SIM_RESILIENCE.clientTimeoutMs, SIM_RESILIENCE.clientAttemptMs, SIM_RESILIENCE.clientAttempts),
     }),
     clock: wallClock,
@@ -118,7 +126,9 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
   };
   return {
     deployment,
+    routing: replicas.routing,
     async close() {
+      replicas.close();
       for (const node of nodes.values()) await node.stop();
       for (const c of clients.values()) await c.close();
     },
@@ -162,6 +172,11 @@ class RealNode implements FaultableNode {
 
   async start(): Promise<void> {
     this.#running = await this.#start();
+  }
+
+  /** Whether its server is running (not crashed). */
+  get up(): boolean {
+    return this.#running !== undefined;
   }
 
   /** Stops for good (end of the run), after any crash or restart under way. */

@@ -1,4 +1,5 @@
 import type { InvariantResult } from "./invariants.js";
+import type { DeadReplicaStop } from "./registry/routing-stats.js";
 import type { LatencySummary } from "./stats.js";
 
 /** The JSON report of one run (`npm run sim -- --json`); its fields are a stable interface. */
@@ -36,6 +37,28 @@ export interface SimReport {
   readonly lastHealMs: number;
   /** Scheduler events run. */
   readonly events: number;
+  /** Replicas each service ran (1: no replicas). */
+  readonly replicas: Readonly<Record<string, number>>;
+  /** Load-balancing strategy of each replicated service (present when a service ran replicas). */
+  readonly balancers?: Readonly<Record<string, string>>;
+  /** Calls sent to each replica node, retries and failovers included (present when a service ran replicas). */
+  readonly replicaCalls?: Readonly<Record<string, number>>;
+  /** Per replica crash: when calls stopped going to it (sim, present when a service ran replicas). */
+  readonly deadReplicas?: readonly DeadReplicaStop[];
+  /** The same run under each balancer (`--compare-balancers`, or a scenario that asks for it). */
+  readonly balancerComparison?: readonly BalancerRun[];
+}
+
+/** One run of a balancer comparison: same seed, plan and replicas, another strategy. */
+export interface BalancerRun {
+  readonly balancer: string;
+  readonly latencyMs: LatencySummary;
+  /** The busiest call path to a replicated service, and its latency. */
+  readonly stepPath: string;
+  readonly stepMs: LatencySummary;
+  readonly replicaCalls: Readonly<Record<string, number>>;
+  readonly invariantsHold: boolean;
+  readonly traceHash: string;
 }
 
 /** Latency of one call path, with how many calls were made and failed. */
@@ -74,10 +97,32 @@ export function formatReport(report: SimReport): string {
       lines.push(`  ${path.replace("/ecommerce.v1.", "").padEnd(44)} ${String(s.calls).padStart(6)} ${String(s.failed).padStart(7)} ${String(s.p50).padStart(6)} ${String(s.p99).padStart(6)} ${String(s.max).padStart(6)}`);
     }
   }
+  lines.push(...formatReplicas(report));
   const errors = Object.entries(report.errors);
   if (errors.length > 0) lines.push(`errors      ${errors.map(([code, n]) => `${code} ${n}`).join(", ")}`);
   lines.push("invariants");
   for (const inv of report.invariants) lines.push(`  ${inv.ok ? "ok  " : "FAIL"}  ${inv.name.padEnd(20)} ${inv.detail}`);
   lines.push(reportPassed(report) ? "result      every invariant holds" : "result      INVARIANT VIOLATED");
   return lines.join("\n");
+}
+
+/** The replicas section: layout, balancers, calls per replica, dead-replica stops and the balancer comparison. */
+function formatReplicas(report: SimReport): string[] {
+  const layout = Object.entries(report.replicas ?? {}).filter(([, n]) => n > 1);
+  if (layout.length === 0) return [];
+  const lines = [`replicas    ${layout.map(([service, n]) => `${service} x${n} (${report.balancers?.[service] ?? "round-robin"})`).join(" · ")}`];
+  const calls = Object.entries(report.replicaCalls ?? {});
+  if (calls.length > 0) lines.push(`  calls per replica: ${calls.map(([node, n]) => `${node} ${n}`).join(", ")}`);
+  for (const stop of report.deadReplicas ?? []) {
+    const marked = stop.markedDownAtMs === undefined ? "never marked down" : `marked down at ${stop.markedDownAtMs} ms`;
+    lines.push(`  ${stop.node} crashed at ${stop.crashedAtMs} ms, ${marked}, calls stopped ${stop.stoppedAfterMs} ms after the crash (bound ${stop.boundMs} ms)`);
+  }
+  if (report.balancerComparison) {
+    lines.push(`  ${"balancer".padEnd(20)} ${"order p50".padStart(10)} ${"order p99".padStart(10)} ${"step p99".padStart(9)}  calls per replica`);
+    for (const run of report.balancerComparison) {
+      const spread = Object.entries(run.replicaCalls).map(([node, n]) => `${node} ${n}`).join(", ");
+      lines.push(`  ${run.balancer.padEnd(20)} ${String(run.latencyMs.p50).padStart(10)} ${String(run.latencyMs.p99).padStart(10)} ${String(run.stepMs.p99).padStart(9)}  ${spread}${run.invariantsHold ? "" : "  INVARIANT VIOLATED"}`);
+    }
+  }
+  return lines;
 }

@@ -1,5 +1,5 @@
 import type { Random } from "../../core/random.js";
-import type { Transport } from "../call.js";
+import type { CallRequest, CallResponse, Transport } from "../call.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 import { settlePermit, type BreakerSet } from "./circuit-breaker.js";
@@ -91,6 +91,33 @@ export interface BalancedOptions {
   readonly breakers?: BreakerSet;
   /** Told about every pick, e.g. to count calls per instance. */
   readonly onPick?: (pick: PickEvent) => void;
+  /**
+   * How this caller reaches an instance (e.g. a simulated link from the caller's
+   * own node to `instance.address`). Called on every pick; cache if it is costly.
+   * Default: `instance.transport`.
+   */
+  readonly connect?: (instance: ServiceInstance) => Transport;
+  /** Send a call that failed on its instance to another one (the seed's fallback to a secondary). Default: none. */
+  readonly failover?: FailoverOptions;
+}
+
+/** Options of the balancer's failover: which failures move a call to another instance, and how often. */
+export interface FailoverOptions {
+  /** Instances a call may try in all, the first included. Default: 2 (primary, then one secondary). */
+  readonly maxTries?: number;
+  /** Failures that move the call on. Default: UNAVAILABLE (the instance refused or could not be reached; nothing was applied). */
+  readonly codes?: readonly Code[];
+  /** Told about every call moved to another instance. */
+  readonly onFailover?: (event: FailoverEvent) => void;
+}
+
+/** One call moved from a failed instance to another, as {@link FailoverOptions.onFailover} reports it. */
+export interface FailoverEvent {
+  readonly service: string;
+  readonly path: string;
+  /** The instance that failed. */
+  readonly from: string;
+  readonly error: RpcError;
 }
 
 /** A transport over a service's instances; it also tells how many calls each has in flight. */
@@ -119,25 +146,42 @@ export function balanced(options: BalancedOptions): BalancedTransport {
     else inFlight.delete(id);
   };
 
+  const connect = options.connect ?? ((instance: ServiceInstance) => instance.transport);
+  const maxTries = options.failover ? (options.failover.maxTries ?? 2) : 1;
+  const failoverOn = new Set(options.failover?.codes ?? [Code.UNAVAILABLE]);
+
+  /** One try on one instance, skipping those already tried by this call. */
+  const attempt = (request: CallRequest, tried: ReadonlySet<string>): Promise<CallResponse> => {
+    const up = registry.resolve(service).filter((instance) => !tried.has(instance.id));
+    if (up.length === 0) return Promise.reject(new RpcError(Code.UNAVAILABLE, `no instance of ${service} is up`));
+    const candidates = breakers ? up.filter((instance) => breakers.get(instance.id).canPass()) : up;
+    if (candidates.length === 0) {
+      const ids = up.map((instance) => instance.id).join(", ");
+      return Promise.reject(new RpcError(Code.UNAVAILABLE, `no instance of ${service} is available: circuit open for ${ids}`));
+    }
+    const { instance } = strategy.pick(candidates.map((c) => ({ instance: c, outstanding: count(c.id) })));
+    // canPass just said yes, and nothing ran since, so this cannot be refused.
+    const permit = breakers?.get(instance.id).tryAcquire();
+    inFlight.set(instance.id, count(instance.id) + 1);
+    onPick?.({ service, id: instance.id, path: request.path, outstanding: count(instance.id), candidates: candidates.length });
+    const sent = observeCall(() => connect(instance).call(request), request.signal, (end) => {
+      release(instance.id);
+      if (permit) settlePermit(permit, end);
+    });
+    if (tried.size + 1 >= maxTries) return sent;
+    return sent.catch((caught: unknown) => {
+      const error = RpcError.from(caught);
+      if (request.signal.aborted || !failoverOn.has(error.code)) throw caught;
+      const next = new Set(tried).add(instance.id);
+      // No other instance to go to: the caller hears the first failure.
+      if (!registry.resolve(service).some((other) => !next.has(other.id))) throw caught;
+      options.failover?.onFailover?.({ service, path: request.path, from: instance.id, error });
+      return attempt(request, next);
+    });
+  };
+
   return {
     outstanding: count,
-    call(request) {
-      const up = registry.resolve(service);
-      if (up.length === 0) return Promise.reject(new RpcError(Code.UNAVAILABLE, `no instance of ${service} is up`));
-      const candidates = breakers ? up.filter((instance) => breakers.get(instance.id).canPass()) : up;
-      if (candidates.length === 0) {
-        const ids = up.map((instance) => instance.id).join(", ");
-        return Promise.reject(new RpcError(Code.UNAVAILABLE, `no instance of ${service} is available: circuit open for ${ids}`));
-      }
-      const { instance } = strategy.pick(candidates.map((c) => ({ instance: c, outstanding: count(c.id) })));
-      // canPass just said yes, and nothing ran since, so this cannot be refused.
-      const permit = breakers?.get(instance.id).tryAcquire();
-      inFlight.set(instance.id, count(instance.id) + 1);
-      onPick?.({ service, id: instance.id, path: request.path, outstanding: count(instance.id), candidates: candidates.length });
-      return observeCall(() => instance.transport.call(request), request.signal, (end) => {
-        release(instance.id);
-        if (permit) settlePermit(permit, end);
-      });
-    },
+    call: (request) => attempt(request, new Set()),
   };
 }
