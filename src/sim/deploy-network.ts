@@ -25,6 +25,8 @@ export interface NetworkDeployment {
   readonly deployment: Deployment;
   /** Calls per replica and dead-replica stops, when a service runs replicas. */
   readonly routing?: RoutingStats | undefined;
+  /** The port each service's server listens on (kept across a crash and restart). */
+  readonly ports: Readonly<Record<ServiceName, number>>;
   /** Stops every server and client (after the run). */
   close(): Promise<void>;
 }
@@ -127,6 +129,7 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
   return {
     deployment,
     routing: replicas.routing,
+    ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, nodes.get(name)!.port])) as Record<ServiceName, number>,
     async close() {
       replicas.close();
       for (const node of nodes.values()) await node.stop();
