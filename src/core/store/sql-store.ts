@@ -23,7 +23,7 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
  */
 export class SqlStore {
   readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #statements = new Map<string, Prepared>();
   #depth = 0;
 
   private constructor(db: Database) {
@@ -57,10 +57,11 @@ export class SqlStore {
 
   /** The first row of a query, or undefined. */
   get<T = SqlRow>(sql: string, params: readonly SqlParam[] = []): T | undefined {
-    const stmt = this.#prepare(sql);
+    const prepared = this.#prepared(sql);
+    const { stmt } = prepared;
     try {
       stmt.bind(params as SqlParam[]);
-      return stmt.step() ? (stmt.getAsObject() as T) : undefined;
+      return stmt.step() ? (rowOf(prepared) as T) : undefined;
     } finally {
       stmt.reset();
     }
@@ -68,11 +69,12 @@ export class SqlStore {
 
   /** Every row of a query. */
   all<T = SqlRow>(sql: string, params: readonly SqlParam[] = []): T[] {
-    const stmt = this.#prepare(sql);
+    const prepared = this.#prepared(sql);
+    const { stmt } = prepared;
     const rows: T[] = [];
     try {
       stmt.bind(params as SqlParam[]);
-      while (stmt.step()) rows.push(stmt.getAsObject() as T);
+      while (stmt.step()) rows.push(rowOf(prepared) as T);
       return rows;
     } finally {
       stmt.reset();
@@ -125,21 +127,41 @@ export class SqlStore {
   }
 
   #prepare(sql: string): Statement {
-    let stmt = this.#statements.get(sql);
-    if (!stmt) {
-      stmt = this.#db.prepare(sql);
-      this.#statements.set(sql, stmt);
+    return this.#prepared(sql).stmt;
+  }
+
+  #prepared(sql: string): Prepared {
+    let prepared = this.#statements.get(sql);
+    if (!prepared) {
+      const stmt = this.#db.prepare(sql);
+      // A prepared statement's columns are fixed: read their names once, not once per row.
+      prepared = { stmt, columns: stmt.getColumnNames() };
+      this.#statements.set(sql, prepared);
     }
-    return stmt;
+    return prepared;
   }
 
   #lastInsertId(): number {
-    const stmt = this.#prepare("SELECT last_insert_rowid() AS id");
+    const stmt = this.#prepare("SELECT last_insert_rowid()");
     try {
       stmt.step();
-      return Number(stmt.getAsObject()["id"]);
+      return Number(stmt.get()[0]);
     } finally {
       stmt.reset();
     }
   }
+}
+
+/** A cached prepared statement and the names of its result columns. */
+interface Prepared {
+  readonly stmt: Statement;
+  readonly columns: readonly string[];
+}
+
+/** The current row as an object, column name to value (a later duplicate name wins, as in sql.js's getAsObject). */
+function rowOf({ stmt, columns }: Prepared): SqlRow {
+  const values = stmt.get();
+  const row: SqlRow = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i]!;
+  return row;
 }
