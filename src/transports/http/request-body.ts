@@ -55,12 +55,15 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
+/** Stateless between calls (never asked to stream), so one serves every request. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /** The body as a JSON object; 400 INVALID_ARGUMENT naming the problem otherwise. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   const invalid = (message: string) => new HttpFailure(400, Code.INVALID_ARGUMENT, message);
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    text = UTF8.decode(body);
   } catch {
     throw invalid("request body is not valid UTF-8");
   }

@@ -93,7 +93,7 @@ export async function createHttpServer(router: Router, options: HttpServerOption
         clock,
         deadline,
         metadata: metadataFromHeaders(req.headers),
-        disconnect: disconnect.signal,
+        disconnect,
         toJson: routed.toJson,
         status: routed.status,
         framing: framingOf(req),

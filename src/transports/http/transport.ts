@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+import { Agent, type Dispatcher } from "undici";
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, CallResponse, Transport } from "../call.js";
 import { openCallScope, raceAbort, type CallScope } from "../call-scope.js";
@@ -16,6 +18,8 @@ export interface HttpTransportOptions {
   readonly clock?: Clock;
   /** Headers sent with every call, e.g. `authorization`. Default: none. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Keep-alive connections opened to the server at most; further calls queue for a free one. Default: 128. */
+  readonly maxConnections?: number;
 }
 
 /** A client transport over HTTP, and its cleanup. */
@@ -25,16 +29,20 @@ export interface HttpTransport extends Transport {
 }
 
 /**
- * A transport that POSTs each call as canonical proto3 JSON with Node's global
- * `fetch` (undici, keep-alive). The deadline travels as `x-deadline-ms` and
+ * A transport that POSTs each call as canonical proto3 JSON with an undici
+ * Agent of its own (keep-alive, at most `maxConnections` sockets; undici's
+ * `request`, not `fetch`, whose WHATWG Request/Response/stream objects cost
+ * several times the call itself on loopback). The deadline travels as `x-deadline-ms` and
  * also aborts the request when it passes (DEADLINE_EXCEEDED); the caller's
  * signal aborts it (CANCELLED); error bodies become RpcErrors; a stream is read
  * line by line as it arrives, and cancelled when the consumer stops early.
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
-  const base = options.baseUrl.replace(/\/+$/, "");
+  const base = new URL(options.baseUrl);
+  const origin = base.origin;
+  const prefix = base.pathname.replace(/\/+$/, "");
   const clock = options.clock ?? systemClock;
-  const inFlight = new Set<AbortController>();
+  const agent = new Agent({ connections: options.maxConnections ?? 128, pipelining: 1 });
   let closed = false;
 
   async function call(request: CallRequest): Promise<CallResponse> {
@@ -58,20 +66,21 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       throw scope.signal.reason;
     }
     if (request.deadline !== undefined) headers[DEADLINE_HEADER] = String(Math.max(1, Math.ceil(request.deadline - clock.now())));
-    const wire = new AbortController();
-    const call = new WireCall(scope, wire, () => inFlight.delete(wire));
-    inFlight.add(wire);
+    // undici listens to the scope's signal itself (request and body), so no controller of our own per call.
+    const call = new WireCall(scope);
     try {
-      const response = await raceAbort(fetch(base + request.path, { method: "POST", headers, body, signal: wire.signal }), scope.signal);
-      if (!response.ok) throw errorFromAnswer(response.status, parseOrUndefined(await raceAbort(response.text(), scope.signal)));
-      const type = parseContentType(response.headers.get("content-type") ?? undefined).type;
+      const response = await agent.request({ origin, path: prefix + request.path, method: "POST", headers, body, signal: scope.signal });
+      call.body = response.body;
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      if (!ok) throw errorFromAnswer(response.statusCode, parseOrUndefined(await response.body.text()));
+      const type = parseContentType(headerOf(response.headers, "content-type")).type;
       if (!request.method.responseStream) {
         if (type !== JSON_TYPE) throw new RpcError(Code.UNKNOWN, `expected ${JSON_TYPE}, got ${type || "no content-type"}`);
-        const text = await raceAbort(response.text(), scope.signal);
+        const text = await response.body.text();
         call.end(true);
         return { stream: false, message: decode(request, text) };
       }
-      if (type !== NDJSON_TYPE || !response.body) throw new RpcError(Code.UNKNOWN, `expected ${NDJSON_TYPE}, got ${type || "no content-type"}`);
+      if (type !== NDJSON_TYPE) throw new RpcError(Code.UNKNOWN, `expected ${NDJSON_TYPE}, got ${type || "no content-type"}`);
       return { stream: true, messages: readStream(request, response.body, call) };
     } catch (error) {
       const failure = call.failure(error);
@@ -84,29 +93,23 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     call,
     async close() {
       closed = true;
-      for (const wire of inFlight) wire.abort(new RpcError(Code.UNAVAILABLE, "the http transport is closed"));
-      inFlight.clear();
+      // Calls in flight fail with this error. Not awaited: they settle first, so their callers see UNAVAILABLE before anything else happens.
+      void agent.destroy(new RpcError(Code.UNAVAILABLE, "the http transport is closed")).catch(() => {});
     },
   };
 }
 
-/** One request on the wire: its scope, and the controller that cuts it off. */
+/** One request on the wire: its scope (whose abort undici obeys), and its answer's body once it arrived. */
 class WireCall {
   #ended = false;
-  constructor(
-    readonly scope: CallScope,
-    readonly wire: AbortController,
-    private readonly onEnd: () => void,
-  ) {
-    // Deadline or cancel: stop the request now (the server sees the disconnect and stops the handler).
-    scope.signal.addEventListener("abort", () => wire.abort(scope.signal.reason), { once: true });
-  }
+  /** The answer's body once headers arrived: dropped when the call ends before reading it all. */
+  body: Dispatcher.ResponseData["body"] | undefined;
+  constructor(readonly scope: CallScope) {}
 
   /** What a failure means to the caller: the scope's reason if it aborted, else the error as an RpcError. */
   failure(error: unknown): RpcError {
     if (this.scope.signal.aborted) return this.scope.signal.reason as RpcError;
     if (error instanceof RpcError) return error;
-    if (this.wire.signal.aborted && this.wire.signal.reason instanceof RpcError) return this.wire.signal.reason;
     return new RpcError(Code.UNAVAILABLE, `http transport: ${describe(error)}`, { cause: error });
   }
 
@@ -115,13 +118,13 @@ class WireCall {
     if (this.#ended) return;
     this.#ended = true;
     this.scope.close();
-    if (!completed) this.wire.abort(new RpcError(Code.CANCELLED, "call ended before its answer"));
-    this.onEnd();
+    // Stopped before the end of the answer: cut the request off (an unread body would hold its keep-alive socket).
+    if (!completed) this.body?.on("error", () => {}).destroy();
   }
 }
 
 /** The messages of an NDJSON answer, decoded as they arrive; a `{"error": ...}` line fails the stream. */
-async function* readStream(request: CallRequest, body: ReadableStream<Uint8Array>, call: WireCall): AsyncGenerator<unknown> {
+async function* readStream(request: CallRequest, body: Readable, call: WireCall): AsyncGenerator<unknown> {
   let completed = false;
   try {
     const chunks = abortable(body, call.scope.signal);
@@ -141,17 +144,23 @@ async function* readStream(request: CallRequest, body: ReadableStream<Uint8Array
 }
 
 /** The body's chunks, each read raced against `signal` (so a deadline fails a quiet stream on time). */
-async function* abortable(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
+async function* abortable(body: Readable, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   try {
     while (true) {
-      const { done, value } = await raceAbort(reader.read(), signal);
+      const { done, value } = await raceAbort(chunks.next(), signal);
       if (done) return;
       yield value;
     }
   } finally {
-    reader.releaseLock();
+    void chunks.return?.()?.catch(() => {});
   }
+}
+
+/** One header of an undici answer (the first, if repeated). */
+function headerOf(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function decode(request: CallRequest, text: string, parsed?: unknown): unknown {
@@ -170,7 +179,7 @@ function parseOrUndefined(text: string): unknown {
   }
 }
 
-/** `fetch failed` says little; its cause says what (ECONNREFUSED, other side closed...). */
+/** An error with a cause (`fetch failed`, a wrapped socket error) says what in its cause (ECONNREFUSED, other side closed...). */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause : undefined;
