@@ -1,42 +1,69 @@
 /**
- * `npm run bench`: what one call, one message and one simulated checkout cost
- * on this machine, measured in one process so the ratios compare like with
- * like. Prints a table and writes the numbers as JSON (`--json FILE`).
+ * `npm run bench`: what one call, one message, one statement and one
+ * simulated checkout cost on this machine, measured in one process so the
+ * ratios compare like with like. Prints tables and writes the numbers as JSON
+ * (`--json FILE`, the shape of {@link BenchReport}); `--quick` for a short run.
  */
-import { performance } from "node:perf_hooks";
-import { Bench } from "tinybench";
+import os from "node:os";
 import { parseFlags, intFlag, runCli } from "../src/cli/args.js";
-import { ProcessarPagamentoRequest } from "../src/gen/ecommerce/v1/pagamentos.js";
 import { writeFileAtomic } from "../src/io/write-file-atomic.js";
-import { runCheckout } from "../src/sim/checkout-run.js";
-import { Scheduler } from "../src/sim/scheduler.js";
-import { SCENARIOS } from "../src/sim/scenarios.js";
-import { systemClock } from "../src/transports/system-clock.js";
-import { SqlStore } from "../src/core/store/sql-store.js";
+import { microbenchmarks, type MicroResult } from "./micro.js";
+import { SIM_RUNS, simRun, type SimRun } from "./sim-runs.js";
+import { benchTransports, IN_FLIGHT, STREAM_COUNT, type CallCost } from "./transport-bench.js";
 
-const USAGE = `usage: npm run bench -- [--orders N] [--json FILE]
+const USAGE = `usage: npm run bench -- [--quick] [--orders N] [--rounds N] [--json FILE]
 
-  --orders N   orders per simulated run (default 2000)
+  --quick      a few seconds per section instead of a minute or so (for tests and npm run compare -- --quick)
+  --orders N   orders per simulated run (default 2000, quick 200)
+  --rounds N   interleaved rounds of the transport bench; the median counts (default 3, quick 1)
   --json FILE  also write the results as JSON`;
 
+/** What `--json` writes. */
+export interface BenchReport {
+  readonly kind: "bench";
+  readonly quick: boolean;
+  readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string };
+  readonly streamCount: number;
+  readonly inFlight: number;
+  readonly transports: readonly CallCost[];
+  readonly micro: readonly MicroResult[];
+  readonly runs: readonly SimRun[];
+}
+
 await runCli("bench", USAGE, async () => {
-  const values = parseFlags(process.argv.slice(2), { orders: { type: "string" }, json: { type: "string" }, help: { type: "boolean", short: "h" } });
+  const values = parseFlags(process.argv.slice(2), {
+    quick: { type: "boolean" },
+    orders: { type: "string" },
+    rounds: { type: "string" },
+    json: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const orders = intFlag("orders", values.orders, 10, 1_000_000, 2000);
+  const quick = values.quick ?? false;
+  const orders = intFlag("orders", values.orders, 10, 1_000_000, quick ? 200 : 2000);
+  const rounds = intFlag("rounds", values.rounds, 1, 50, quick ? 1 : 3);
 
-  const micro = await microbenchmarks();
-  console.log("per operation (tinybench, mean of many runs)");
-  console.table(micro.map((r) => ({ task: r.name, "µs/op": r.us.toFixed(2), "ops/s": Math.round(1e6 / r.us) })));
+  const transports = await benchTransports({ rounds, timeMs: quick ? 100 : 500, concurrentCalls: quick ? 300 : 3000 });
+  console.log(`per call (${rounds} interleaved round(s); stream = ${STREAM_COUNT} numbers; concurrent = ${IN_FLIGHT} calls in flight)`);
+  console.table(
+    transports.map((r) => ({
+      call: r.call,
+      transport: r.transport,
+      "µs/call": r.sequentialUs.toFixed(1),
+      "p99 µs": r.sequentialP99Us.toFixed(0),
+      "x baseline": ratio(r.sequentialRatio),
+      [`µs/call @${IN_FLIGHT}`]: r.concurrentUs.toFixed(1),
+      [`x baseline @${IN_FLIGHT}`]: ratio(r.concurrentRatio),
+      baseline: r.baseline ?? "(raw)",
+    })),
+  );
 
-  const runs = [];
-  for (const [scenario, intervalMs, transport] of [
-    ["baseline", 5, "inproc"],
-    ["baseline", 5, "sim"],
-    ["chaos", 5, "sim"],
-    ["baseline", 1000, "sim"],
-  ] as const) {
-    runs.push(await simRun(scenario, transport, orders, intervalMs));
-  }
+  const micro = await microbenchmarks(quick ? 50 : 300);
+  console.log("per operation (tinybench mean)");
+  console.table(micro.map((r) => ({ group: r.group, task: r.name, "µs/op": r.us.toFixed(2), "ops/s": Math.round(1e6 / r.us), bytes: r.bytes ?? "" })));
+
+  const runs: SimRun[] = [];
+  for (const [scenario, intervalMs, transport] of SIM_RUNS) runs.push(await simRun(scenario, transport, orders, intervalMs));
   console.log(`whole checkouts (${orders} orders per run, seed 1)`);
   console.table(
     runs.map((r) => ({
@@ -47,63 +74,23 @@ await runCli("bench", USAGE, async () => {
       "virtual/wall": r.transport === "sim" ? `${r.virtualPerWall.toFixed(1)}x` : "-",
       "sim events/s": r.transport === "sim" ? Math.round(r.eventsPerSecond) : "-",
       "wall ms": Math.round(r.wallMs),
-      "invariants": r.ok ? "ok" : "FAILED",
+      invariants: r.ok ? "ok" : "FAILED",
     })),
   );
-  if (values.json) await writeFileAtomic(values.json, `${JSON.stringify({ orders, micro, runs }, null, 2)}\n`);
+  const report: BenchReport = {
+    kind: "bench",
+    quick,
+    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown" },
+    streamCount: STREAM_COUNT,
+    inFlight: IN_FLIGHT,
+    transports,
+    micro,
+    runs,
+  };
+  if (values.json) await writeFileAtomic(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  return runs.every((r) => r.ok) ? 0 : 1;
 });
 
-async function microbenchmarks(): Promise<{ name: string; us: number }[]> {
-  const message = ProcessarPagamentoRequest.fromPartial({
-    pedidoId: 123456,
-    clienteId: 42,
-    valorCentavos: 1_234_567,
-    metodo: "cartao_credito",
-    itens: [1, 2, 3].map((i) => ({ produtoId: i, quantidade: i, precoUnitarioCentavos: 1999 * i })),
-  });
-  const bytes = ProcessarPagamentoRequest.encode(message).finish();
-  const json = JSON.stringify(ProcessarPagamentoRequest.toJSON(message));
-  const store = await SqlStore.open();
-  store.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
-  for (let i = 1; i <= 1000; i++) store.run("INSERT INTO t (id, v) VALUES (?, ?)", [i, `v${i}`]);
-  let id = 1000;
-
-  const bench = new Bench({ time: 300 });
-  bench
-    .add("protobuf encode ProcessarPagamentoRequest", () => void ProcessarPagamentoRequest.encode(message).finish())
-    .add("protobuf decode ProcessarPagamentoRequest", () => void ProcessarPagamentoRequest.decode(bytes))
-    .add("proto3 JSON encode ProcessarPagamentoRequest", () => void JSON.stringify(ProcessarPagamentoRequest.toJSON(message)))
-    .add("proto3 JSON decode ProcessarPagamentoRequest", () => void ProcessarPagamentoRequest.fromJSON(JSON.parse(json)))
-    .add("sql.js SELECT by primary key", () => void store.get("SELECT v FROM t WHERE id = ?", [(id % 1000) + 1]))
-    .add("sql.js transaction with one INSERT", () => void store.tx(() => store.run("INSERT INTO t (id, v) VALUES (?, ?)", [++id, "x"])));
-  await bench.run();
-  return bench.tasks.map((task) => {
-    const result = task.result as { latency?: { mean: number } } | undefined;
-    return { name: task.name, us: (result?.latency?.mean ?? Number.NaN) * 1000 };
-  });
-}
-
-async function simRun(scenario: string, transport: "sim" | "inproc", orders: number, intervalMs: number) {
-  const started = performance.now();
-  const { report } = await runCheckout({
-    seed: 1,
-    orders,
-    concurrency: 16,
-    transport,
-    wallClock: transport === "sim" ? new Scheduler() : systemClock,
-    scenario,
-    plan: SCENARIOS[scenario]!.plan({ windowMs: orders * intervalMs }),
-    intervalMs,
-  });
-  const wallMs = performance.now() - started;
-  return {
-    scenario,
-    transport,
-    intervalMs,
-    wallMs,
-    checkoutsPerSecond: (report.orders.placed / wallMs) * 1000,
-    virtualPerWall: report.virtualMs / wallMs,
-    eventsPerSecond: (report.events / wallMs) * 1000,
-    ok: report.invariants.every((i) => i.ok),
-  };
+function ratio(value: number | null): string {
+  return value === null ? "-" : `${value.toFixed(2)}x`;
 }

@@ -1,0 +1,15 @@
+import { networkPair } from "./project-pairs.js";
+import { startRawHttp } from "./raw-http.js";
+import { startRawGrpc } from "./raw-grpc.js";
+const which = process.argv[2]!;
+const pair = which === "rawhttp" ? await startRawHttp() : which === "rawgrpc" ? await startRawGrpc() : await networkPair(which as "grpc" | "http");
+const n = Number(process.argv[3] ?? 20000);
+const t0 = performance.now();
+for (let i = 0; i < n; i++) await pair.sayHello("x");
+const t1 = performance.now();
+console.log(which, ((t1 - t0) * 1000 / n).toFixed(1), "µs/call seq");
+let left = n;
+const t2 = performance.now();
+await Promise.all(Array.from({ length: 32 }, async () => { while (left-- > 0) await pair.sayHello("x"); }));
+console.log(which, ((performance.now() - t2) * 1000 / n).toFixed(1), "µs/call c32");
+await pair.close();

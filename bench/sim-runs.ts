@@ -1,0 +1,56 @@
+/** Whole seeded checkouts through runCheckout: checkouts per wall second, and simulator events per second. */
+import { performance } from "node:perf_hooks";
+import { runCheckout } from "../src/sim/checkout-run.js";
+import { Scheduler } from "../src/sim/scheduler.js";
+import { SCENARIOS } from "../src/sim/scenarios.js";
+import { systemClock } from "../src/transports/system-clock.js";
+
+/** One whole run. */
+export interface SimRun {
+  readonly scenario: string;
+  readonly transport: "sim" | "inproc";
+  readonly intervalMs: number;
+  readonly orders: number;
+  readonly wallMs: number;
+  readonly checkoutsPerSecond: number;
+  /** Virtual ms simulated per wall ms (sim only). */
+  readonly virtualPerWall: number;
+  /** Scheduler events per wall second (sim only). */
+  readonly eventsPerSecond: number;
+  readonly ok: boolean;
+}
+
+/** The runs of the bench: inproc and sim at a fast arrival rate, sim under chaos, sim with sparse arrivals. */
+export const SIM_RUNS = [
+  ["baseline", 5, "inproc"],
+  ["baseline", 5, "sim"],
+  ["chaos", 5, "sim"],
+  ["baseline", 1000, "sim"],
+] as const;
+
+/** Runs one seeded checkout and times it. */
+export async function simRun(scenario: string, transport: "sim" | "inproc", orders: number, intervalMs: number): Promise<SimRun> {
+  const started = performance.now();
+  const { report } = await runCheckout({
+    seed: 1,
+    orders,
+    concurrency: 16,
+    transport,
+    wallClock: transport === "sim" ? new Scheduler() : systemClock,
+    scenario,
+    plan: SCENARIOS[scenario]!.plan({ windowMs: orders * intervalMs }),
+    intervalMs,
+  });
+  const wallMs = performance.now() - started;
+  return {
+    scenario,
+    transport,
+    intervalMs,
+    orders,
+    wallMs,
+    checkoutsPerSecond: (report.orders.placed / wallMs) * 1000,
+    virtualPerWall: report.virtualMs / wallMs,
+    eventsPerSecond: (report.events / wallMs) * 1000,
+    ok: report.invariants.every((i) => i.ok),
+  };
+}
