@@ -3,7 +3,7 @@
  * function and by file (or package), the heaviest first. Where the time of a
  * transport goes, without opening DevTools:
  *
- *   node --import tsx --cpu-prof --cpu-prof-dir=prof bench/profile-call.ts http
+ *   node --import tsx --cpu-prof --cpu-prof-dir=prof bench/profile-call.ts http 20000
  *   npx tsx bench/profile-summary.ts prof/*.cpuprofile
  */
 import { readFileSync } from "node:fs";
