@@ -1,0 +1,38 @@
+/** Small HTTP helpers for the gateway tests, over test/http/raw.ts. */
+import assert from "node:assert/strict";
+import { raw, type RawAnswer } from "../http/raw.js";
+
+/** GETs `url` with `headers`. */
+export function get(url: string, headers: Readonly<Record<string, string>> = {}): Promise<RawAnswer> {
+  return raw(url, { method: "GET", headers });
+}
+
+/** One server-sent event. */
+export interface SseEvent {
+  readonly event: string;
+  readonly data: unknown;
+}
+
+/** The events of a whole SSE body (`event:` defaults to "message"; `data:` parsed as JSON). */
+export function sseEvents(text: string): SseEvent[] {
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim() !== "")
+    .map((block) => {
+      let event = "message";
+      let data = "";
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) event = line.slice(6).trim();
+        else if (line.startsWith("data:")) data += line.slice(5).trim();
+      }
+      return { event, data: JSON.parse(data) as unknown };
+    });
+}
+
+/** Asserts an error answer: its status, code, and a message matching `message`. */
+export function assertError(answer: RawAnswer, status: number, code: string, message: RegExp): void {
+  assert.equal(answer.status, status, `status of ${answer.text}`);
+  const body = answer.json as { code: string; message: string };
+  assert.equal(body.code, code, answer.text);
+  assert.match(body.message, message);
+}
