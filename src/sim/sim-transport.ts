@@ -1,5 +1,6 @@
 import type { CallContext, CallRequest, CallResponse, Transport } from "../transports/call.js";
-import { openCallScope } from "../transports/call-scope.js";
+import type { Clock } from "../core/clock.js";
+import { watchCall } from "../transports/call-scope.js";
 import { Code, codeName } from "../transports/codes.js";
 import type { MethodDefinition } from "../transports/definition.js";
 import { unknownMethodError } from "../transports/router.js";
@@ -35,26 +36,25 @@ export function createSimTransport(network: SimNetwork, from: string, to: string
       const sentAt = network.scheduler.now();
       const bytes = method.requestType.encode(request.message as never).finish();
       const timeoutMs = request.deadline === undefined ? undefined : request.deadline - caller.clock.now();
-      const scope = openCallScope(caller.clock, request);
       const inbox = new FrameInbox();
       let finished = false;
+      // Aborted already when the call starts: the request still goes out, and the caller fails at once.
+      let abortedAtStart: RpcError | undefined;
+      let started = false;
+      const stopWatching = watchCall(caller.clock, request, (reason) => {
+        if (!started) return void (abortedAtStart = reason);
+        inbox.fail(reason);
+        finish(reason.code);
+      });
+      started = true;
       const finish = (code: Code) => {
         if (finished) return;
         finished = true;
-        scope.close();
+        stopWatching();
         options.observe?.(path, network.scheduler.now() - sentAt, code);
         if (code === Code.CANCELLED || code === Code.DEADLINE_EXCEEDED) network.send(from, to, { kind: "cancel", callId, path }, () => cancelOnServer?.(code));
       };
       let cancelOnServer: ((code: Code) => void) | undefined;
-      scope.signal.addEventListener(
-        "abort",
-        () => {
-          const reason = RpcError.from(scope.signal.reason);
-          inbox.fail(reason);
-          finish(reason.code);
-        },
-        { once: true },
-      );
 
       network.record({ ev: "call", callId, from, to, path });
       network.send(from, to, { kind: "request", callId, path }, () => {
@@ -67,7 +67,7 @@ export function createSimTransport(network: SimNetwork, from: string, to: string
           }),
         );
       });
-      if (scope.signal.aborted) inbox.fail(RpcError.from(scope.signal.reason));
+      if (abortedAtStart) inbox.fail(abortedAtStart);
 
       if (!method.responseStream) {
         try {
@@ -132,14 +132,16 @@ function serve(network: SimNetwork, call: Delivery, send: (frame: Frame) => void
     fail(new RpcError(Code.UNAVAILABLE, `${call.to} is down (connection refused)`));
     return () => {};
   }
-  const cancel = new AbortController();
+  // The handler's one AbortController: the caller's cancel message or the deadline it sent aborts it.
+  let opened: ReturnType<typeof openAbortableScope> | undefined;
+  let cancelledEarly: RpcError | undefined;
   const run = () => {
     if (callee.epoch !== calleeEpoch) return;
     const handler = callee.router.lookup(call.path);
     if (!handler) return fail(unknownMethodError(call.path));
     callee.handled++;
     const deadline = call.timeoutMs === undefined ? undefined : callee.clock.now() + call.timeoutMs;
-    const scope = openCallScope(callee.clock, { signal: cancel.signal, deadline });
+    const scope = (opened = openAbortableScope(callee.clock, deadline, cancelledEarly));
     const context: CallContext = { path: call.path, signal: scope.signal, deadline, metadata: call.metadata };
     let message: unknown;
     try {
@@ -174,8 +176,34 @@ function serve(network: SimNetwork, call: Delivery, send: (frame: Frame) => void
   };
   if (callee.slowMs > 0) callee.clock.setTimer(callee.slowMs, run);
   else run();
-  return (code) =>
-    cancel.abort(code === Code.DEADLINE_EXCEEDED ? new RpcError(code, "deadline exceeded") : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+  return (code) => {
+    const reason = code === Code.DEADLINE_EXCEEDED ? new RpcError(code, "deadline exceeded") : new RpcError(Code.CANCELLED, "call cancelled by the caller");
+    if (opened) opened.abort(reason);
+    else cancelledEarly ??= reason;
+  };
+}
+
+/**
+ * A handler's scope that the caller's cancel message can also abort: aborted
+ * at once if the cancel came before the handler ran, else when the deadline
+ * passes or the cancel arrives; nothing aborts it once it is closed.
+ */
+function openAbortableScope(clock: Clock, deadline: number | undefined, cancelledEarly: RpcError | undefined) {
+  const controller = new AbortController();
+  let closed = false;
+  const abort = (reason: RpcError) => {
+    if (!closed) controller.abort(reason);
+  };
+  if (cancelledEarly) controller.abort(cancelledEarly);
+  const stopWatching = cancelledEarly ? () => {} : watchCall(clock, { deadline }, abort);
+  return {
+    signal: controller.signal,
+    abort,
+    close() {
+      closed = true;
+      stopWatching();
+    },
+  };
 }
 
 /** Frames of one call, released in sequence order; a failure ends it. */

@@ -11,29 +11,50 @@ export interface CallScope {
 }
 
 /** Opens a scope tied to the caller's signal and deadline, timed on `clock`. */
-export function openCallScope(clock: Clock, caller: { signal: AbortSignal; deadline: number | undefined }): CallScope {
+export function openCallScope(clock: Clock, caller: CallEnds): CallScope {
   const controller = new AbortController();
-  // A caller whose own deadline passed says so (as a wire's deadline would); any other abort is a cancel.
+  return { signal: controller.signal, close: watchCall(clock, caller, (error) => controller.abort(error)) };
+}
+
+/** What ends a call besides its answer: the caller's signal (if any) and its deadline. */
+export interface CallEnds {
+  readonly signal?: AbortSignal | undefined;
+  readonly deadline: number | undefined;
+}
+
+/**
+ * The scope's rules without a signal of its own (an AbortController costs
+ * microseconds, and a simulated call has several): calls `onAbort` once, with
+ * the caller's reason when its own deadline passed (as a wire's deadline
+ * would say), CANCELLED for any other abort of its signal, or
+ * DEADLINE_EXCEEDED when `deadline` passes on `clock`. Returns the function
+ * that stops watching (the timer and the listener); call it in `finally`.
+ */
+export function watchCall(clock: Clock, caller: CallEnds, onAbort: (error: RpcError) => void): () => void {
+  const { signal, deadline } = caller;
+  let ended = false;
+  const end = (error: RpcError) => {
+    if (ended) return;
+    ended = true;
+    onAbort(error);
+  };
   const onCancel = () => {
-    const reason: unknown = caller.signal.reason;
+    const reason: unknown = signal!.reason;
     const expired = reason instanceof RpcError && reason.code === Code.DEADLINE_EXCEEDED;
-    controller.abort(expired ? reason : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+    end(expired ? reason : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
   };
   let cancelTimer = () => {};
-  if (caller.signal.aborted) onCancel();
-  else caller.signal.addEventListener("abort", onCancel, { once: true });
-  if (caller.deadline !== undefined && !controller.signal.aborted) {
-    const expire = () => controller.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
-    const left = caller.deadline - clock.now();
+  if (signal?.aborted) onCancel();
+  else signal?.addEventListener("abort", onCancel, { once: true });
+  if (deadline !== undefined && !ended) {
+    const expire = () => end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
+    const left = deadline - clock.now();
     if (left <= 0) expire();
     else cancelTimer = clock.setTimer(left, expire);
   }
-  return {
-    signal: controller.signal,
-    close() {
-      cancelTimer();
-      caller.signal.removeEventListener("abort", onCancel);
-    },
+  return () => {
+    cancelTimer();
+    signal?.removeEventListener("abort", onCancel);
   };
 }
 
