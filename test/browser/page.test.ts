@@ -86,13 +86,13 @@ describe("Gateway P's page in Chromium", { skip: present ? false : `${CHROMIUM} 
     await page.fill("#calc-b", "5");
     await page.selectOption("#calc-op", "divide");
     await page.click("#calc-form button[type=submit]");
-    await page.waitForFunction(() => document.getElementById("calc-resultado")!.textContent !== "");
+    await page.locator("#calc-resultado:not(:empty)").waitFor();
     assert.equal(await page.textContent("#calc-resultado"), "2.4 (quociente 2, resto 2)");
     await page.fill("#calc-b", "0");
     const logged = page.waitForEvent("console", (message) => message.type() === "error");
     await page.click("#calc-form button[type=submit]");
     await logged;
-    await page.waitForFunction(() => document.getElementById("calc-resultado")!.classList.contains("erro"));
+    await page.locator("#calc-resultado.erro").waitFor();
     assert.match((await page.textContent("#calc-resultado")) ?? "", /INVALID_ARGUMENT: b must not be 0/);
     // Chromium logs every 4xx answer to the console; this one was asked for, and is the only one.
     const refused = consoleErrors.splice(0);
@@ -101,7 +101,7 @@ describe("Gateway P's page in Chromium", { skip: present ? false : `${CHROMIUM} 
     await page.fill("#square-n", "81");
     await page.selectOption("#square-op", "sqrt");
     await page.click("#square-form button[type=submit]");
-    await page.waitForFunction(() => document.getElementById("square-resultado")!.textContent !== "");
+    await page.locator("#square-resultado:not(:empty)").waitFor();
     assert.equal(await page.textContent("#square-resultado"), "9");
   });
 
@@ -109,17 +109,17 @@ describe("Gateway P's page in Chromium", { skip: present ? false : `${CHROMIUM} 
     await page.fill("#hello-nome", "Teste");
     await page.focus("#hello-nome");
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => document.getElementById("hello-resultado")!.textContent !== "");
+    await page.locator("#hello-resultado:not(:empty)").waitFor();
     assert.equal(await page.textContent("#hello-resultado"), "Olá, Teste! [A] (de A)");
 
     // A long stream: some numbers are on screen while it is still running; then the user stops it.
     await page.fill("#numbers-count", "1000");
     await page.fill("#numbers-delay", "50");
     await page.click("#numbers-iniciar");
-    await page.waitForFunction(() => document.querySelectorAll("#numbers-lista li").length >= 3);
+    await page.locator("#numbers-lista li:nth-child(3)").waitFor();
     assert.equal(await page.textContent("#numbers-status"), "Recebendo…");
     await page.click("#numbers-parar");
-    await page.waitForFunction(() => document.getElementById("numbers-status")!.textContent!.startsWith("Parado"));
+    await page.locator("#numbers-status", { hasText: /^Parado/ }).waitFor();
     const shown = await page.locator("#numbers-lista li").allTextContents();
     assert.ok(shown.length >= 3 && shown.length < 1000, `${shown.length} numbers`);
     assert.deepEqual(shown, shown.map((_, i) => String(i + 1)));
@@ -128,7 +128,7 @@ describe("Gateway P's page in Chromium", { skip: present ? false : `${CHROMIUM} 
     await page.fill("#numbers-count", "6");
     await page.fill("#numbers-delay", "5");
     await page.click("#numbers-iniciar");
-    await page.waitForFunction(() => document.getElementById("numbers-status")!.textContent!.startsWith("Fim"));
+    await page.locator("#numbers-status", { hasText: /^Fim/ }).waitFor();
     assert.deepEqual(await page.locator("#numbers-lista li").allTextContents(), ["1", "2", "3", "4", "5", "6"]);
   });
 
