@@ -14,6 +14,7 @@ import { ConformanceService } from "./conformance-service.js";
 import { grpcTransportFactory } from "./grpc-factory.js";
 import { httpTransportFactory } from "./http-factory.js";
 import { simTransportFactory } from "./sim-factory.js";
+import { withMiddlewareStack } from "./middleware-factory.js";
 
 /** What {@link TransportFactory.start} gets besides the router. */
 export interface StartOptions {
@@ -49,8 +50,9 @@ function inProcess(codec: boolean): TransportFactory {
   };
 }
 
-/** Every transport the conformance suite runs over. Add a transport here. */
-export const TRANSPORTS: readonly TransportFactory[] = [inProcess(true), inProcess(false), simTransportFactory, grpcTransportFactory, httpTransportFactory];
+const BARE: readonly TransportFactory[] = [inProcess(true), inProcess(false), simTransportFactory, grpcTransportFactory, httpTransportFactory];
+/** Every transport the conformance suite runs over, bare and behind the middleware stack (registry, balancer, breaker, retry). Add a transport here. */
+export const TRANSPORTS: readonly TransportFactory[] = [...BARE, ...BARE.map(withMiddlewareStack)];
 
 /** A transport serving a fresh {@link ConformanceService}, with a client on it. */
 export interface ConformanceFixture {
