@@ -1,17 +1,11 @@
 /** CLI: the seed demonstrations (`npm run demo -- middleware [--transport sim|grpc|http]`). */
-import { createRandom } from "../core/random.js";
 import { startHeartbeats } from "../transports/middleware/heartbeat.js";
 import { createServiceRegistry } from "../transports/middleware/registry.js";
 import { systemClock } from "../transports/system-clock.js";
-import { drainMicrotasks } from "../sim/drain.js";
-import { SimNetwork } from "../sim/network/sim-network.js";
 import { NETWORK_HOSTS } from "../sim/network-hosts.js";
 import type { HostedClient, HostedServer } from "../sim/network-host.js";
-import { createSimRegistry, SIM_DISCOVERY } from "../sim/registry/sim-registry.js";
-import { HELLO_INSTANCES, HELLO_SERVICE, runHelloDemo, worldRouter, type DemoWorld } from "../sim/registry/hello-demo.js";
-import { Scheduler } from "../sim/scheduler.js";
-import { createSimTransport } from "../sim/sim-transport.js";
-import { createRouter } from "../transports/router.js";
+import { SIM_DISCOVERY } from "../sim/registry/sim-registry.js";
+import { HELLO_INSTANCES, HELLO_SERVICE, runHelloDemo, runHelloDemoOnSim, worldRouter, type DemoWorld } from "../sim/registry/hello-demo.js";
 import { intFlag, parseFlags, runCli, UsageError } from "./args.js";
 
 const TRANSPORTS = ["sim", ...Object.keys(NETWORK_HOSTS)];
@@ -38,34 +32,11 @@ await runCli("demo", USAGE, async () => {
   const calls = intFlag("calls", values.calls, 5, 100, 10);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`middleware demo on ${values.transport}: ${HELLO_INSTANCES.join(" (primary), ")} (secondary); heartbeats every ${SIM_DISCOVERY.heartbeatIntervalMs} ms, down after ${SIM_DISCOVERY.missedBeats} missed`);
-  const answers = values.transport === "sim" ? await onSim(log, calls) : await onNetwork(values.transport, log, calls);
+  const answers = values.transport === "sim" ? await runHelloDemoOnSim(log, { calls }) : await onNetwork(values.transport, log, calls);
   const worlds = answers.filter((a) => a === "World").length;
   log(`done: ${worlds} of ${answers.length} calls answered "World"`);
   return worlds === answers.length ? 0 : 1;
 });
-
-/** Both servers and the registry on a simulated network, in virtual time. */
-async function onSim(log: (line: string) => void, calls: number): Promise<string[]> {
-  const scheduler = new Scheduler({ startMs: 0 });
-  const network = new SimNetwork({ scheduler, random: createRandom("demo"), record: () => {} });
-  const registry = createSimRegistry(network);
-  for (const id of HELLO_INSTANCES) {
-    network.addNode(id, (node) => ({ router: worldRouter(), stop: registry.beatFrom(HELLO_SERVICE, node) }));
-    registry.bootstrap(HELLO_SERVICE, id);
-  }
-  network.addNode("client", () => ({ router: createRouter() }));
-  const world: DemoWorld = {
-    clock: scheduler,
-    registry: registry.view,
-    connect: (id) => createSimTransport(network, "client", id),
-    kill: async (id) => network.node(id).crash(),
-  };
-  const demo = runHelloDemo(world, log, { calls });
-  let done = false;
-  void demo.finally(() => (done = true));
-  await scheduler.run({ drain: drainMicrotasks, untilMs: Number.POSITIVE_INFINITY, stop: () => done });
-  return demo;
-}
 
 /** Two real servers on loopback, an in-process registry on the wall clock. */
 async function onNetwork(transport: string, log: (line: string) => void, calls: number): Promise<string[]> {

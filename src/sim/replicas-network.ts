@@ -41,13 +41,15 @@ export interface NetworkReplicas {
 export function createNetworkReplicas(options: NetworkReplication & { readonly clock: Clock; readonly random: Random }): NetworkReplicas {
   const { clock, random } = options;
   const replicated = replicatedServices(options.replicas);
+  // The plan's clock starts when the last server is up, right after the last add().
+  let startMs = clock.now();
   const routing =
     replicated.length === 0
       ? undefined
       : createRoutingStats({
           replicaNodes: replicated.flatMap((service) => replicaNodeNames(service, replicaCount(options.replicas, service))),
           boundMs: SIM_DISCOVERY.missedBeats * SIM_DISCOVERY.heartbeatIntervalMs + SIM_RESILIENCE.serviceAttemptMs,
-          startMs: clock.now(),
+          startMs: () => startMs,
         });
   const registry = createServiceRegistry({ clock, heartbeatIntervalMs: SIM_DISCOVERY.heartbeatIntervalMs, missedBeats: SIM_DISCOVERY.missedBeats });
   registry.onChange((event) => routing?.observe({ t: clock.now(), ev: "registry", id: event.id, state: event.state }));
@@ -66,6 +68,7 @@ export function createNetworkReplicas(options: NetworkReplication & { readonly c
       });
     },
     add(service, node, transport, isUp) {
+      startMs = clock.now();
       if (replicaCount(options.replicas, service) <= 1) return;
       const handle = registry.register(service, { id: node, address: node, transport });
       stops.push(startHeartbeats({ clock, intervalMs: SIM_DISCOVERY.heartbeatIntervalMs, immediate: false, beat: () => (isUp() ? handle.beat() : undefined) }));

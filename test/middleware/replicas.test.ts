@@ -1,20 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { createRandom } from "../../src/core/random.js";
 import { CatalogoDefinition } from "../../src/gen/ecommerce/v1/catalogo.js";
-import { drainMicrotasks } from "../../src/sim/drain.js";
-import { SimNetwork } from "../../src/sim/network/sim-network.js";
-import { createSimRegistry } from "../../src/sim/registry/sim-registry.js";
-import { HELLO_INSTANCES, HELLO_SERVICE, runHelloDemo, worldRouter } from "../../src/sim/registry/hello-demo.js";
+import { runHelloDemoOnSim } from "../../src/sim/registry/hello-demo.js";
 import { parseBalancerChoice, parseReplicaLayout, ReplicaInputError, replicaNodeNames } from "../../src/sim/replicas.js";
-import { Scheduler } from "../../src/sim/scheduler.js";
-import { createSimTransport } from "../../src/sim/sim-transport.js";
 import { createClient } from "../../src/transports/client.js";
 import { createInProcessTransport } from "../../src/transports/inproc/index.js";
 import { balanced, type FailoverEvent } from "../../src/transports/middleware/balancer.js";
 import { createServiceRegistry } from "../../src/transports/middleware/registry.js";
 import { createReverseProxy } from "../../src/transports/middleware/reverse-proxy.js";
-import { createRouter } from "../../src/transports/router.js";
 import { Code, fakeInstance, listRequest, newScheduler, rpc, runUntilSettled, servedBy } from "./helpers.js";
 
 describe("replica layout and balancer flags", () => {
@@ -79,23 +72,9 @@ describe("reverse proxy", () => {
 
 describe("npm run demo -- middleware, on the sim", () => {
   const run = async () => {
-    const scheduler = new Scheduler({ startMs: 0 });
-    const network = new SimNetwork({ scheduler, random: createRandom("demo"), record: () => {} });
-    const registry = createSimRegistry(network);
-    for (const id of HELLO_INSTANCES) {
-      network.addNode(id, (node) => ({ router: worldRouter(), stop: registry.beatFrom(HELLO_SERVICE, node) }));
-      registry.bootstrap(HELLO_SERVICE, id);
-    }
-    network.addNode("client", () => ({ router: createRouter() }));
     const lines: string[] = [];
-    const demo = runHelloDemo(
-      { clock: scheduler, registry: registry.view, connect: (id) => createSimTransport(network, "client", id), kill: async (id) => network.node(id).crash() },
-      (line) => lines.push(line),
-    );
-    let done = false;
-    void demo.finally(() => (done = true));
-    await scheduler.run({ drain: drainMicrotasks, untilMs: 60_000, stop: () => done });
-    return { answers: await demo, lines };
+    const answers = await runHelloDemoOnSim((line) => lines.push(line));
+    return { answers, lines };
   };
 
   test('"Hello" gets "World" before and after the primary dies; the fallback, the breaker and the registry say so, the same every run', async () => {

@@ -9,6 +9,12 @@ import { withFallback, type FallbackEvent } from "../../transports/middleware/fa
 import type { ServiceRegistry } from "../../transports/middleware/registry.js";
 import { createRouter, type ImplOf, type Router } from "../../transports/router.js";
 import { RpcError } from "../../transports/rpc-error.js";
+import { createRandom } from "../../core/random.js";
+import { drainMicrotasks } from "../drain.js";
+import { SimNetwork } from "../network/sim-network.js";
+import { Scheduler } from "../scheduler.js";
+import { createSimTransport } from "../sim-transport.js";
+import { createSimRegistry } from "./sim-registry.js";
 
 /** The service name the demo's servers register under. */
 export const HELLO_SERVICE = "hello";
@@ -107,4 +113,27 @@ export async function runHelloDemo(world: DemoWorld, log: (line: string) => void
     await sleep(clock, options.intervalMs ?? 200);
   }
   return answers;
+}
+
+/** The demo on a simulated network in virtual time: both servers, the registry node and the client; the same output every run. */
+export async function runHelloDemoOnSim(log: (line: string) => void, options: HelloDemoOptions = {}): Promise<string[]> {
+  const scheduler = new Scheduler({ startMs: 0 });
+  const network = new SimNetwork({ scheduler, random: createRandom("demo"), record: () => {} });
+  const registry = createSimRegistry(network);
+  for (const id of HELLO_INSTANCES) {
+    network.addNode(id, (node) => ({ router: worldRouter(), stop: registry.beatFrom(HELLO_SERVICE, node) }));
+    registry.bootstrap(HELLO_SERVICE, id);
+  }
+  network.addNode("client", () => ({ router: createRouter() }));
+  const world: DemoWorld = {
+    clock: scheduler,
+    registry: registry.view,
+    connect: (id) => createSimTransport(network, "client", id),
+    kill: async (id) => network.node(id).crash(),
+  };
+  const demo = runHelloDemo(world, log, options);
+  let done = false;
+  void demo.finally(() => (done = true));
+  await scheduler.run({ drain: drainMicrotasks, untilMs: Number.POSITIVE_INFINITY, stop: () => done });
+  return demo;
 }

@@ -22,8 +22,8 @@ export interface RoutingStatsOptions {
   readonly replicaNodes: readonly string[];
   /** The bound a dead replica's traffic must stop within. */
   readonly boundMs: number;
-  /** The run's start on the trace's clock. */
-  readonly startMs: number;
+  /** The run's start on the trace's clock (times in the report count from it); read at each use. */
+  readonly startMs: number | (() => number);
 }
 
 /** Counts calls per replica and measures, per replica crash, when calls stopped going to it. */
@@ -42,7 +42,8 @@ export function createRoutingStats(options: RoutingStatsOptions): RoutingStats {
   const calls = new Map(options.replicaNodes.map((node) => [node, 0]));
   const down = new Map<string, { crashedAt: number; markedDownAt?: number; lastCallAt?: number }>();
   const stops: DeadReplicaStop[] = [];
-  const rel = (t: number) => Math.round((t - options.startMs) * 1000) / 1000;
+  const start = typeof options.startMs === "number" ? () => options.startMs as number : options.startMs;
+  const rel = (t: number) => Math.round((t - start()) * 1000) / 1000;
   const close = (node: string) => {
     const open = down.get(node);
     if (!open) return;
