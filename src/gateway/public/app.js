@@ -225,14 +225,10 @@ async function lookUpOrder(event) {
 
 // ---- calculator, hello, numbers ----------------------------------------------
 
-async function calculate(event) {
-  event.preventDefault();
-  const out = $("calc-resultado");
-  const op = $("calc-op").value;
-  const query = new URLSearchParams({ a: $("calc-a").value, b: $("calc-b").value });
+/** Shows in `out` what `format` makes of a route's answer, or the route's error. */
+async function answerInto(out, path, format) {
   try {
-    const r = await api(`/${op}?${query}`);
-    out.textContent = op === "divide" ? `${r.result} (quociente ${r.quotient}, resto ${r.remainder})` : String(r.result);
+    out.textContent = format(await api(path));
     out.classList.remove("erro");
   } catch (error) {
     out.textContent = error.message;
@@ -240,33 +236,24 @@ async function calculate(event) {
   }
 }
 
-async function calculateSquare(event) {
+function calculate(event) {
   event.preventDefault();
-  const out = $("square-resultado");
+  const op = $("calc-op").value;
+  const query = new URLSearchParams({ a: $("calc-a").value, b: $("calc-b").value });
+  return answerInto($("calc-resultado"), `/${op}?${query}`, (r) => (op === "divide" ? `${r.result} (quociente ${r.quotient}, resto ${r.remainder})` : String(r.result)));
+}
+
+function calculateSquare(event) {
+  event.preventDefault();
   const op = $("square-op").value;
   const n = $("square-n").value;
   const query = op === "power" ? new URLSearchParams({ base: n, exponent: $("square-exp").value }) : new URLSearchParams({ number: n });
-  try {
-    const r = await api(`/${op}?${query}`);
-    out.textContent = String(r.result);
-    out.classList.remove("erro");
-  } catch (error) {
-    out.textContent = error.message;
-    out.classList.add("erro");
-  }
+  return answerInto($("square-resultado"), `/${op}?${query}`, (r) => String(r.result));
 }
 
-async function sayHello(event) {
+function sayHello(event) {
   event.preventDefault();
-  const out = $("hello-resultado");
-  try {
-    const r = await api(`/a/hello?${new URLSearchParams({ name: $("hello-nome").value })}`);
-    out.textContent = `${r.message} (de ${r.from})`;
-    out.classList.remove("erro");
-  } catch (error) {
-    out.textContent = error.message;
-    out.classList.add("erro");
-  }
+  return answerInto($("hello-resultado"), `/a/hello?${new URLSearchParams({ name: $("hello-nome").value })}`, (r) => `${r.message} (de ${r.from})`);
 }
 
 let numbersStop;
