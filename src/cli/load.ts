@@ -62,6 +62,7 @@ await runCli("load", USAGE, async () => {
     onStep: (step) => console.log(stepLine(step)),
   });
   console.log(`${workload} over ${transport}: ${report.steps.length} step(s) in ${(report.wallMs / 1000).toFixed(1)} s; max RSS ${report.resources.maxRssMiB} MiB`);
+  if (report.unhandledRejections.count > 0) console.log(`unhandled promise rejections in the system under load: ${report.unhandledRejections.count} (first: ${report.unhandledRejections.first})`);
   if (report.skipped.length > 0) console.log(`skipped (time budget): ${report.skipped.join(", ")}`);
   if (values.json) await writeFileAtomic(values.json, `${JSON.stringify(report, null, 2)}\n`);
 });

@@ -43,6 +43,11 @@ export interface LoadReport {
   readonly steps: readonly StepResult[];
   /** Steps left out because the time budget ran out (VUs, or the rate). */
   readonly skipped: readonly string[];
+  /**
+   * Promise rejections nobody handled during the run (a bug in the system under load, not the load tool):
+   * counted, with the first message, instead of killing the run.
+   */
+  readonly unhandledRejections: { readonly count: number; readonly first: string | null };
   /** The whole run, deployment included. */
   readonly resources: ResourceUse;
   readonly wallMs: number;
@@ -52,6 +57,12 @@ export interface LoadReport {
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const started = performance.now();
   const whole = watchResources();
+  const unhandled = { count: 0, first: null as string | null };
+  const onUnhandled = (reason: unknown) => {
+    unhandled.count++;
+    unhandled.first ??= reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+  };
+  process.on("unhandledRejection", onUnhandled);
   let retries = () => 0;
   let target: LoadTarget;
   if (options.workload === "checkout") {
@@ -84,6 +95,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
   } finally {
     await target.close();
+    process.off("unhandledRejection", onUnhandled);
   }
   return {
     kind: "load",
@@ -94,6 +106,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown" },
     steps,
     skipped,
+    unhandledRejections: unhandled,
     resources: whole.stop(),
     wallMs: Math.round(performance.now() - started),
   };

@@ -17,6 +17,8 @@ export interface StepResult {
   readonly ok: number;
   /** Failed iterations by status code name (UNAVAILABLE, DEADLINE_EXCEEDED...). */
   readonly errors: Readonly<Record<string, number>>;
+  /** The first error message seen per code, to tell what failed. */
+  readonly errorSamples: Readonly<Record<string, string>>;
   /** errors / iterations. */
   readonly errorRate: number;
   /** Successful iterations per second. */
@@ -38,6 +40,7 @@ export interface StepResult {
 export class StepRecorder {
   readonly latency = new LatencyHistogram();
   readonly errors: Record<string, number> = {};
+  readonly errorSamples: Record<string, string> = {};
   readonly outcomes: Record<string, number> = {};
   ok = 0;
 
@@ -48,8 +51,10 @@ export class StepRecorder {
       this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
       this.ok++;
     } catch (error) {
-      const code = codeName(RpcError.from(error).code);
+      const rpc = RpcError.from(error);
+      const code = codeName(rpc.code);
       this.errors[code] = (this.errors[code] ?? 0) + 1;
+      this.errorSamples[code] ??= rpc.message;
     }
     this.latency.record(performance.now() - intendedAt);
   }
@@ -65,6 +70,7 @@ export class StepRecorder {
       iterations,
       ok: this.ok,
       errors: { ...this.errors },
+      errorSamples: { ...this.errorSamples },
       errorRate: iterations === 0 ? 0 : failed / iterations,
       throughput: fields.durationMs > 0 ? (this.ok / fields.durationMs) * 1000 : 0,
       outcomes: { ...this.outcomes },
