@@ -67,12 +67,19 @@ function why(bench: BenchReport): string[] {
   const h = row("project http", "unary");
   const out: string[] = [];
   if (rawG && rawH && g && h) {
+    const projectCheaper = g.sequentialUs <= h.sequentialUs ? "gRPC" : "HTTP/JSON";
+    const rawCheaper = rawG.sequentialUs <= rawH.sequentialUs ? "gRPC" : "HTTP/JSON";
+    const libraries =
+      rawCheaper === "gRPC"
+        ? "grpc-js keeps one HTTP/2 connection per channel and multiplexes calls on it, where HTTP/1.1 holds a connection per call in flight"
+        : "grpc-js runs HTTP/2 framing, flow control and its call state machine in JavaScript, where node:http and undici parse HTTP/1.1 with llhttp (C/WebAssembly)";
     out.push(
-      `Why: one unary call costs ${g.sequentialUs.toFixed(0)} µs on the project's gRPC transport and ${h.sequentialUs.toFixed(0)} µs on its HTTP/JSON transport (one at a time, loopback). ` +
-        `The plain libraries differ the same way: raw grpc-js ${rawG.sequentialUs.toFixed(0)} µs vs raw node:http + undici ${rawH.sequentialUs.toFixed(0)} µs, ` +
-        `so the gap is mostly the libraries' own per-call work (grpc-js runs HTTP/2 framing, flow control and its channel/call state machine in JavaScript; ` +
-        `undici and node:http parse HTTP/1.1 with llhttp in WebAssembly/C), not this project's layer: ` +
-        `project/raw is ${times(g.sequentialRatio!)} for gRPC and ${times(h.sequentialRatio!)} for HTTP (target 1.10×).`,
+      `Why: one unary call costs ${g.sequentialUs.toFixed(0)} µs on the project's gRPC transport and ${h.sequentialUs.toFixed(0)} µs on its HTTP/JSON transport (one at a time, loopback, same run). ` +
+        `The plain libraries: raw grpc-js ${rawG.sequentialUs.toFixed(0)} µs, raw node:http + undici ${rawH.sequentialUs.toFixed(0)} µs. ` +
+        (projectCheaper === rawCheaper
+          ? `They rank the same way, so the difference comes mostly from the libraries themselves (${libraries}), not from this project's layer`
+          : `They rank the other way, so here the project's layer, not the library, decides`) +
+        `: project/raw is ${times(g.sequentialRatio!)} for gRPC and ${times(h.sequentialRatio!)} for HTTP (target 1.10×).`,
     );
   }
   const codec = (kind: string, name: string) => bench.micro.find((m) => m.name === `${kind} ${name}`);
