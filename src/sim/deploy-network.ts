@@ -1,5 +1,4 @@
 import { sleep, type Clock } from "../core/clock.js";
-import { RecoveryLoop } from "../core/pedidos/recovery-loop.js";
 import { CHECKOUT_DEFINITIONS, bindService, createService } from "../core/system/services.js";
 import { SERVICE_NAMES, type ServiceName } from "../core/vocabulary.js";
 import type { Interceptor, Transport } from "../transports/call.js";
@@ -10,7 +9,7 @@ import { linkFaults, type LinkFaults } from "../transports/middleware/link-fault
 import { retry } from "../transports/middleware/retry.js";
 import { tracing } from "../transports/middleware/tracing.js";
 import { RpcError } from "../transports/rpc-error.js";
-import { CLIENT_NODE, SIM_RESILIENCE } from "./deploy-sim.js";
+import { CLIENT_NODE, SIM_RESILIENCE, startRecovery } from "./deploy-sim.js";
 import type { Deployment, DeploymentContext } from "./deployment.js";
 import { scheduleFaults } from "./faults/inject.js";
 import type { FaultPlan } from "./faults/plan.js";
@@ -86,14 +85,7 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
       const server = await host.serve(bindService(createRouter(), name, service), { port: node.port, clock: node.clock });
       node.port = server.port;
       if (name !== "pedidos") return { server };
-      const loop = new RecoveryLoop({
-        pedidos: service as ReturnType<typeof createService<"pedidos">>,
-        clock: node.clock,
-        intervalMs: SIM_RESILIENCE.recoveryIntervalMs,
-        maxAgeMs: SIM_RESILIENCE.recoveryMaxAgeMs,
-      });
-      loop.start();
-      return { server, stop: () => loop.stop() };
+      return { server, stop: startRecovery(service as Parameters<typeof startRecovery>[0], node.clock) };
     });
     nodes.set(nodeName, node);
     await node.start();

@@ -1,3 +1,4 @@
+import type { Clock } from "../core/clock.js";
 import { RecoveryLoop } from "../core/pedidos/recovery-loop.js";
 import { CHECKOUT_DEFINITIONS, bindService, createService } from "../core/system/services.js";
 import { SERVICE_NAMES, type ServiceName } from "../core/vocabulary.js";
@@ -43,6 +44,16 @@ export const SIM_RESILIENCE = {
   breakerFailures: 3,
   breakerOpenMs: 500,
 } as const;
+
+/** The Pedidos service class (what the recovery loop drives). */
+type PedidosService = ReturnType<typeof createService<"pedidos">>;
+
+/** Starts Pedidos' recovery loop with the deployment's settings on `clock`; returns its stop. */
+export function startRecovery(pedidos: PedidosService, clock: Clock): () => void {
+  const loop = new RecoveryLoop({ pedidos, clock, intervalMs: SIM_RESILIENCE.recoveryIntervalMs, maxAgeMs: SIM_RESILIENCE.recoveryMaxAgeMs });
+  loop.start();
+  return () => loop.stop();
+}
 
 /** How calls reach a replicated service: each caller balances itself, or through a reverse-proxy node per service. */
 export type SimRouting = "client" | "proxy";
@@ -113,14 +124,8 @@ export function deploySim(
         const router = bindService(createRouter(), name, service);
         const beats = registry && replicaCount(options.replicas, name) > 1 ? registry.beatFrom(name, node) : undefined;
         if (name !== "pedidos") return { router, ...(beats ? { stop: beats } : {}) };
-        const loop = new RecoveryLoop({
-          pedidos: service as ReturnType<typeof createService<"pedidos">>,
-          clock: node.clock,
-          intervalMs: SIM_RESILIENCE.recoveryIntervalMs,
-          maxAgeMs: SIM_RESILIENCE.recoveryMaxAgeMs,
-        });
-        loop.start();
-        return { router, stop: () => (loop.stop(), beats?.()) };
+        const stopRecovery = startRecovery(service as PedidosService, node.clock);
+        return { router, stop: () => (stopRecovery(), beats?.()) };
       });
       if (registry && replicaCount(options.replicas, name) > 1) registry.bootstrap(name, nodeName);
     }
