@@ -82,10 +82,13 @@ export class PedidosRecords {
   /** The order's item lines. */
   itens(id: number): ItemPedido[] {
     return this.store
-      .all<{ produto_id: number; quantidade: number; preco_unitario_centavos: number }>(
-        "SELECT produto_id, quantidade, preco_unitario_centavos FROM itens_pedido WHERE pedido_id = ? ORDER BY id",
+      .all<{ id: number; produto_id: number; quantidade: number; preco_unitario_centavos: number }>(
+        // Sorted here, not by ORDER BY id: the (pedido_id, produto_id) index finds the few rows, and
+        // SQLite would build a temporary b-tree to sort them (a third of the query's cost).
+        "SELECT id, produto_id, quantidade, preco_unitario_centavos FROM itens_pedido WHERE pedido_id = ?",
         [id],
       )
+      .sort((a, b) => a.id - b.id)
       .map((r) => ({ produtoId: r.produto_id, quantidade: r.quantidade, precoUnitarioCentavos: r.preco_unitario_centavos }));
   }
 
