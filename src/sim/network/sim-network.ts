@@ -111,7 +111,8 @@ export class SimNetwork implements FaultSurface {
       const delay = sampleLatency(link.latency, link.random);
       this.scheduler.setTimer(delay, () => {
         const node = this.node(to);
-        this.record({ ev: "deliver", from, to, ...message, ...(copy > 0 ? { duplicate: true } : {}) });
+        // Stamped here rather than through record(): one object per delivery instead of two.
+        this.#options.record({ t: this.scheduler.now(), ev: "deliver", from, to, ...message, ...(copy > 0 ? { duplicate: true } : {}) });
         node.arrive(deliver);
       });
     }
