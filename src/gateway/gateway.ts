@@ -3,6 +3,7 @@ import type { Clock } from "../core/clock.js";
 import { CHECKOUT_DEFINITIONS } from "../core/system/services.js";
 import type { Transport } from "../transports/call.js";
 import { createClient } from "../transports/client.js";
+import { openCallScope } from "../transports/call-scope.js";
 import { Code } from "../transports/codes.js";
 import { HttpFailure, noRoute, wrongVerb } from "../transports/http/http-failure.js";
 import { withDefaults } from "../transports/http/json-defaults.js";
@@ -142,6 +143,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       throw new HttpFailure(400, Code.INVALID_ARGUMENT, `request does not fit ${route.rpc}: ${(error as Error).message}`);
     }
     requireFitsWire(type, message);
+    if (route.text && handler.kind === "unary" && !acceptsJson(req)) {
+      const deadline = call.deadline(false);
+      const scope = openCallScope(clock, { signal: call.signal, deadline });
+      try {
+        const reply = await handler.invoke(message, { path: route.rpc, signal: scope.signal, deadline, metadata: metadataFromHeaders(req.headers) });
+        return sendText(res, route.status ?? 200, route.text(reply, message));
+      } finally {
+        scope.close();
+      }
+    }
     const framing = requestedFraming(req);
     const each = route.response ?? ((m: unknown) => withDefaults(handler.method.responseType.toJSON(m), m));
     const collect = handler.kind === "stream" && route.collect && !framing ? route.collect : undefined;
@@ -222,11 +233,24 @@ function requestedFraming(req: IncomingMessage): StreamFraming | undefined {
   return undefined;
 }
 
+/** Whether the client asked for JSON in `accept` (browsers' and curl's defaults do not). */
+function acceptsJson(req: IncomingMessage): boolean {
+  return (req.headers.accept ?? "").toLowerCase().includes("json");
+}
+
 async function answerLocal(route: LocalRoute, input: GatewayInput, res: ServerResponse, signal: AbortSignal): Promise<void> {
   const answer = await route.answer(input, signal);
+  if ("json" in answer) send(res, answer.status ?? 200, "application/json; charset=utf-8", JSON.stringify(answer.json));
+  else sendText(res, answer.status ?? 200, answer.text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  send(res, status, "text/plain; charset=utf-8", text);
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
   if (res.destroyed) return;
-  const [type, body] = "json" in answer ? ["application/json; charset=utf-8", JSON.stringify(answer.json)] : ["text/plain; charset=utf-8", answer.text];
-  res.writeHead(answer.status ?? 200, { "content-type": type, "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
   res.end(body);
 }
 

@@ -25,7 +25,13 @@ export function labRoutes(): GatewayRoute[] {
   return [...calculatorRoutes(), ...helloRoutes(), ...hortifrutiRoutes()];
 }
 
-/** Seed 000: `GET /sum|/subtract|/multiply|/divide?a=&b=` and `GET /square|/factorial?number=`, `/sqrt?number=`, `/power?base=&exponent=`; answers are the service's reply (`{"result": 8}`). */
+/**
+ * Seed 000: `GET /sum|/subtract|/multiply|/divide?a=&b=` and `GET
+ * /square|/factorial?number=`, `/sqrt?number=`, `/power?base=&exponent=`.
+ * The answer is the seed gateway's text line (`Soma de 5 + 3 = 8`, `Quadrado
+ * de 7 = 49`, and alike for the others), or the service's reply
+ * (`{"result": 8}`) for a client that asks for JSON.
+ */
 function calculatorRoutes(): GatewayRoute[] {
   const calc = CalculatorDefinition.methods;
   const ab = (path: string) => (input: GatewayInput) => {
@@ -35,16 +41,22 @@ function calculatorRoutes(): GatewayRoute[] {
   const sq = SquareServiceDefinition.methods;
   const integer = (path: string, name: string) => (input: GatewayInput) => ({ [name]: intParam(input.params, name, INT64_RANGE, { example: `${path}?${name}=7` }) });
   return [
-    rpcRoute(CalculatorDefinition, calc.sum, { verb: "GET", pattern: "/sum", request: ab("/sum") }),
-    rpcRoute(CalculatorDefinition, calc.subtract, { verb: "GET", pattern: "/subtract", request: ab("/subtract") }),
-    rpcRoute(CalculatorDefinition, calc.multiply, { verb: "GET", pattern: "/multiply", request: ab("/multiply") }),
-    rpcRoute(CalculatorDefinition, calc.divide, { verb: "GET", pattern: "/divide", request: ab("/divide") }),
-    rpcRoute(SquareServiceDefinition, sq.square, { verb: "GET", pattern: "/square", request: integer("/square", "number") }),
-    rpcRoute(SquareServiceDefinition, sq.factorial, { verb: "GET", pattern: "/factorial", request: integer("/factorial", "number") }),
+    rpcRoute(CalculatorDefinition, calc.sum, { verb: "GET", pattern: "/sum", request: ab("/sum"), text: (r, q) => `Soma de ${q.a} + ${q.b} = ${r.result}\n` }),
+    rpcRoute(CalculatorDefinition, calc.subtract, { verb: "GET", pattern: "/subtract", request: ab("/subtract"), text: (r, q) => `Subtração de ${q.a} - ${q.b} = ${r.result}\n` }),
+    rpcRoute(CalculatorDefinition, calc.multiply, { verb: "GET", pattern: "/multiply", request: ab("/multiply"), text: (r, q) => `Multiplicação de ${q.a} * ${q.b} = ${r.result}\n` }),
+    rpcRoute(CalculatorDefinition, calc.divide, {
+      verb: "GET",
+      pattern: "/divide",
+      request: ab("/divide"),
+      text: (r, q) => `Divisão de ${q.a} / ${q.b} = ${r.result} (quociente ${r.quotient}, resto ${r.remainder})\n`,
+    }),
+    rpcRoute(SquareServiceDefinition, sq.square, { verb: "GET", pattern: "/square", request: integer("/square", "number"), text: (r, q) => `Quadrado de ${q.number} = ${r.result}\n` }),
+    rpcRoute(SquareServiceDefinition, sq.factorial, { verb: "GET", pattern: "/factorial", request: integer("/factorial", "number"), text: (r, q) => `Fatorial de ${q.number} = ${r.result}\n` }),
     rpcRoute(SquareServiceDefinition, sq.sqrt, {
       verb: "GET",
       pattern: "/sqrt",
       request: (input) => ({ number: numberParam(input.params, "number", { example: "/sqrt?number=2" }) }),
+      text: (r, q) => `Raiz quadrada de ${q.number} = ${r.result}\n`,
     }),
     rpcRoute(SquareServiceDefinition, sq.power, {
       verb: "GET",
@@ -53,6 +65,7 @@ function calculatorRoutes(): GatewayRoute[] {
         const example = "/power?base=2&exponent=10";
         return { base: intParam(input.params, "base", INT64_RANGE, { example }), exponent: intParam(input.params, "exponent", INT64_RANGE, { example }) };
       },
+      text: (r, q) => `Potência de ${q.base} ^ ${q.exponent} = ${r.result}\n`,
     }),
   ];
 }

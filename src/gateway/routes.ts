@@ -2,7 +2,7 @@
  * The gateway's route table: routes answered by one RPC on a service behind
  * the gateway, and routes the gateway answers itself.
  */
-import type { MethodDefinition, ResponseOf, ServiceDefinition } from "../transports/definition.js";
+import type { MethodDefinition, RequestOf, ResponseOf, ServiceDefinition } from "../transports/definition.js";
 import { methodPath } from "../transports/definition.js";
 import { matchRest, type RestRoute, type RestRoutes, type RestVerb } from "../transports/http/rest.js";
 
@@ -30,6 +30,12 @@ export interface RpcRoute extends Omit<RestRoute, "request"> {
    * text/event-stream` or `application/x-ndjson`). Default: always a stream.
    */
   readonly collect?: (messages: readonly unknown[]) => unknown;
+  /**
+   * For a unary RPC: the plain-text line a seed's gateway answered (`Soma de
+   * 5 + 3 = 8`), sent unless the client asks for JSON (`accept:
+   * application/json`). Default: always JSON.
+   */
+  readonly text?: (reply: unknown, request: unknown) => string;
 }
 
 /** What a local route answers: JSON, or plain text. */
@@ -48,14 +54,21 @@ export interface LocalRoute {
 export type GatewayRoute = RpcRoute | LocalRoute;
 
 /** Spec of {@link rpcRoute}: an {@link RpcRoute} whose response shaper is typed by the method. */
-export interface RpcRouteSpec<M extends MethodDefinition> extends Omit<RpcRoute, "kind" | "rpc" | "response"> {
+export interface RpcRouteSpec<M extends MethodDefinition> extends Omit<RpcRoute, "kind" | "rpc" | "response" | "text"> {
   readonly response?: (message: ResponseOf<M>) => unknown;
+  readonly text?: (reply: ResponseOf<M>, request: RequestOf<M>) => string;
 }
 
 /** A route onto `service`'s `method`. */
 export function rpcRoute<S extends ServiceDefinition, M extends MethodDefinition>(service: S, method: M, spec: RpcRouteSpec<M>): RpcRoute {
-  const { response, ...rest } = spec;
-  return { kind: "rpc", ...rest, rpc: methodPath(service, method), ...(response ? { response: response as (message: unknown) => unknown } : {}) };
+  const { response, text, ...rest } = spec;
+  return {
+    kind: "rpc",
+    ...rest,
+    rpc: methodPath(service, method),
+    ...(response ? { response: response as (message: unknown) => unknown } : {}),
+    ...(text ? { text: text as (reply: unknown, request: unknown) => string } : {}),
+  };
 }
 
 /** A route the gateway answers itself. */

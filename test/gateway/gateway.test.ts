@@ -100,10 +100,31 @@ describe("Gateway P routes", () => {
         ["/factorial?number=0", { result: 1 }],
       ];
       for (const [path, expected] of cases) {
-        const answer = await get(url(path));
+        const answer = await get(url(path), { accept: "application/json" });
         assert.equal(answer.status, 200, `${path}: ${answer.text}`);
         assert.deepEqual(answer.json, expected, path);
       }
+    });
+
+    it("answers curl (no JSON asked for) with the seed gateway's text line", T, async () => {
+      const cases: [string, string][] = [
+        ["/sum?a=5&b=3", "Soma de 5 + 3 = 8\n"],
+        ["/square?number=7", "Quadrado de 7 = 49\n"],
+        ["/subtract?a=5&b=8", "Subtração de 5 - 8 = -3\n"],
+        ["/multiply?a=-4&b=6", "Multiplicação de -4 * 6 = -24\n"],
+        ["/divide?a=7&b=2", "Divisão de 7 / 2 = 3.5 (quociente 3, resto 1)\n"],
+        ["/sqrt?number=2.25", "Raiz quadrada de 2.25 = 1.5\n"],
+        ["/power?base=2&exponent=10", "Potência de 2 ^ 10 = 1024\n"],
+        ["/factorial?number=5", "Fatorial de 5 = 120\n"],
+      ];
+      for (const [path, expected] of cases) {
+        const answer = await get(url(path), { accept: "*/*" });
+        assert.equal(answer.status, 200, `${path}: ${answer.text}`);
+        assert.match(String(answer.headers["content-type"]), /^text\/plain/);
+        assert.equal(answer.text, expected, path);
+      }
+      // Errors stay {code, message}, whatever was asked for.
+      assertError(await get(url("/divide?a=1&b=0"), { accept: "*/*" }), 400, "INVALID_ARGUMENT", /b must not be 0/);
     });
 
     it("bad parameters are 400 with a message naming the parameter", T, async () => {

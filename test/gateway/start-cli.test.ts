@@ -70,7 +70,7 @@ describe("npm start (src/cli/start.ts)", () => {
     assert.equal(placed.status, 201, placed.text);
     const pedido = placed.json as { id: number; status: string };
     const produtos = (await get(`${first.gateway}/produtos`)).json;
-    assert.deepEqual((await get(`${first.gateway}/sum?a=2&b=2`)).json, { result: 4 });
+    assert.equal((await get(`${first.gateway}/sum?a=2&b=2`)).text, "Soma de 2 + 2 = 4\n");
 
     // Seed 002's line protocol on its raw TCP port, through the same hortifruti service.
     const line = await LineClient.connect(first.socketPort);

@@ -39,7 +39,8 @@ for (const transport of ["grpc", "http"] as const satisfies readonly BackendTran
     });
 
     it("the seed routes answer the same as in-process", T, async () => {
-      assert.deepEqual((await get(stack.url("/sum?a=5&b=3"))).json, { result: 8 });
+      assert.deepEqual((await get(stack.url("/sum?a=5&b=3"), { accept: "application/json" })).json, { result: 8 });
+      assert.equal((await get(stack.url("/sum?a=5&b=3"))).text, "Soma de 5 + 3 = 8\n");
       assert.deepEqual((await get(stack.url("/a/hello?name=pspd"))).json, { from: "A", message: "Olá, pspd! [A]" });
       assert.deepEqual((await get(stack.url("/b/numbers?count=3&delay_ms=1"))).json, { from: "B", values: [1, 2, 3] });
       assertError(await get(stack.url("/divide?a=1&b=0")), 400, "INVALID_ARGUMENT", /^b must not be 0/);
