@@ -60,7 +60,11 @@ export function watchCall(clock: Clock, caller: CallEnds, onAbort: (error: RpcEr
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The handler may still fail later; nobody waits for it any more, so its failure is not an unhandled rejection.
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
