@@ -1,14 +1,15 @@
 /** CLI: runs the checkout workload and checks every invariant (`npm run sim -- --help`). */
-import { readFile, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import { exportStores } from "../core/system/stores.js";
 import { readCatalog } from "../data/ecommerce-db.js";
-import { MAX_SEED } from "../data/synthetic.js";
 import { writeFileAtomic } from "../io/write-file-atomic.js";
 import { runCheckout, RUN_TRANSPORTS, type RunTransport } from "../sim/checkout-run.js";
 import { CLIENT_NODE } from "../sim/deploy-sim.js";
-import { parseFaultPlan, type FaultPlan } from "../sim/faults/plan.js";
-import { SCENARIOS } from "../sim/scenarios.js";
+import { parseFaultPlan, RUN_LIMITS, type FaultPlan } from "../sim/faults/plan.js";
+import { findScenario, SCENARIOS } from "../sim/scenarios.js";
 import { formatReport, reportPassed, type SimReport } from "../sim/report.js";
 import { compareBalancers } from "../sim/registry/balancer-comparison.js";
 import { REGISTRY_NODE } from "../sim/registry/sim-registry.js";
@@ -77,21 +78,30 @@ await runCli("sim", USAGE, async () => {
   if (values.routing !== undefined && values.routing !== "client" && values.routing !== "proxy") {
     throw new UsageError(`--routing must be client or proxy, got ${JSON.stringify(values.routing)}`);
   }
-  const namedLayout = values.scenario.endsWith(".json") ? undefined : SCENARIOS[values.scenario]?.replicas;
+  const namedLayout = values.scenario.endsWith(".json") ? undefined : findScenario(values.scenario)?.replicas;
   const layout = replicasFlag ?? namedLayout;
   if (values.transport === "inproc" && replicatedServices(layout).length > 0) {
     throw new UsageError("--transport inproc runs one instance per service; replicas need sim, grpc or http");
   }
   // A saved plan may carry the run it was found with; flags given here win.
   const saved = values.scenario.endsWith(".json") ? await readPlan(values.scenario, layout) : undefined;
-  const seed = intFlag("seed", values.seed, 0, MAX_SEED, saved?.run?.seed ?? 1);
-  const orders = intFlag("orders", values.orders, 1, 1_000_000, saved?.run?.orders ?? 200);
-  const concurrency = intFlag("concurrency", values.concurrency, 1, 10_000, saved?.run?.concurrency ?? 16);
-  const intervalMs = intFlag("interval-ms", values["interval-ms"], 0, 60_000, saved?.run?.intervalMs ?? 5);
+  const limit = (flag: string, raw: string | undefined, { min, max }: { min: number; max: number }, fallback: number) => intFlag(flag, raw, min, max, fallback);
+  const seed = limit("seed", values.seed, RUN_LIMITS.seed, saved?.run?.seed ?? 1);
+  const orders = limit("orders", values.orders, RUN_LIMITS.orders, saved?.run?.orders ?? 200);
+  const concurrency = limit("concurrency", values.concurrency, RUN_LIMITS.concurrency, saved?.run?.concurrency ?? 16);
+  const intervalMs = limit("interval-ms", values["interval-ms"], RUN_LIMITS.intervalMs, saved?.run?.intervalMs ?? 5);
   const scenario = saved ? { name: values.scenario, plan: saved } : namedScenario(values.scenario, orders * intervalMs);
   if (values.transport === "inproc" && scenario.plan.faults.length > 0) {
     throw new UsageError(`--scenario ${values.scenario} injects faults, which --transport inproc cannot do (use sim, or a real transport)`);
   }
+
+  const compare = values["compare-balancers"] || (values.transport === "sim" && !saved && findScenario(values.scenario)?.compareBalancers === true);
+  if (compare && replicatedServices(layout).length === 0) throw new UsageError("--compare-balancers needs a replicated service (--replicas)");
+  if (values.routing === "proxy" && (values.transport !== "sim" || replicatedServices(layout).length === 0)) {
+    throw new UsageError("--routing proxy needs the sim transport and a replicated service (--replicas)");
+  }
+  // Where the results go is checked before the run, not after minutes of it.
+  await prepareOutputs({ json: values.json, trace: values.trace, dbDir: values["db-dir"] });
 
   const catalog = values.catalog ? await loadCatalog(values.catalog) : undefined;
   const progress = process.stderr.isTTY ? progressBar(orders) : undefined;
@@ -113,8 +123,6 @@ await runCli("sim", USAGE, async () => {
     ...(balancer ? { balancer } : {}),
     ...(values.routing ? { routing: values.routing as "client" | "proxy" } : {}),
   });
-  const compare = values["compare-balancers"] || (values.transport === "sim" && !saved && SCENARIOS[values.scenario]?.compareBalancers === true);
-  if (compare && replicatedServices(layout).length === 0) throw new UsageError("--compare-balancers needs a replicated service (--replicas)");
   const comparison = compare
     ? await compareBalancers(
         runCheckout,
@@ -128,10 +136,11 @@ await runCli("sim", USAGE, async () => {
   process.stdout.write(`${formatReport(report)}\n`);
   if (values.json) await writeFileAtomic(values.json, `${JSON.stringify(report, null, 2)}\n`);
   if (values["db-dir"]) await exportStores(run.stores, values["db-dir"]);
-  if (values.trace) await writeFile(values.trace, run.traceLines.map((l) => `${l}\n`).join(""));
+  if (values.trace) await writeFileAtomic(values.trace, run.traceLines.map((l) => `${l}\n`).join(""));
   if (!reportPassed(report)) {
-    const flags = [values.replicas ? `--replicas ${values.replicas}` : "", values.balancer ? `--balancer ${values.balancer}` : "", values.routing ? `--routing ${values.routing}` : ""].filter(Boolean);
-    const replay = [`npm run sim -- --scenario ${values.scenario} --seed ${seed} --transport ${values.transport} --orders ${orders} --concurrency ${concurrency} --interval-ms ${intervalMs}`, ...flags].join(" ");
+    const optional = { catalog: values.catalog, replicas: values.replicas, balancer: values.balancer, routing: values.routing };
+    const flags = Object.entries(optional).flatMap(([flag, value]) => (value ? [`--${flag} ${shellQuote(value)}`] : []));
+    const replay = [`npm run sim -- --scenario ${shellQuote(values.scenario)} --seed ${seed} --transport ${values.transport} --orders ${orders} --concurrency ${concurrency} --interval-ms ${intervalMs}`, ...flags].join(" ");
     process.stdout.write(`replay with: ${replay}\n`);
     return 1;
   }
@@ -149,7 +158,7 @@ function usage<T>(flag: string, parse: () => T): T {
 
 /** A named scenario laid out over the workload's window. */
 function namedScenario(value: string, windowMs: number): { name: string; plan: FaultPlan; stockCap?: number } {
-  const named = SCENARIOS[value];
+  const named = findScenario(value);
   if (!named) throw new UsageError(`--scenario ${JSON.stringify(value)} is neither a known scenario (${Object.keys(SCENARIOS).join(", ")}) nor a .json plan`);
   return { name: value, plan: named.plan({ windowMs }), ...(named.stockCap !== undefined ? { stockCap: named.stockCap } : {}) };
 }
@@ -198,4 +207,22 @@ function progressBar(total: number): (done: number) => void {
     const filled = Math.round((percent / 100) * width);
     process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${percent}% ${done}/${total} orders`);
   };
+}
+
+/** Creates the folders the outputs go to, and refuses (as a usage error) a path that cannot be written. */
+async function prepareOutputs({ json, trace, dbDir }: { json?: string | undefined; trace?: string | undefined; dbDir?: string | undefined }): Promise<void> {
+  const folders = [...[["json", json], ["trace", trace]].flatMap(([flag, file]) => (file ? [[flag!, dirname(file)]] : [])), ...(dbDir ? [["db-dir", dbDir]] : [])];
+  for (const [flag, folder] of folders) {
+    try {
+      await mkdir(folder!, { recursive: true });
+      await access(folder!, constants.W_OK);
+    } catch (error) {
+      throw new UsageError(`--${flag}: cannot write to ${JSON.stringify(folder)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+}
+
+/** `value` as one shell word. */
+function shellQuote(value: string): string {
+  return /^[\w./:=,@+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }

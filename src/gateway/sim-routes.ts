@@ -3,7 +3,7 @@ import { invalidArgument } from "../core/errors.js";
 import { MAX_SEED } from "../data/synthetic.js";
 import { runCheckout } from "../sim/checkout-run.js";
 import type { SimReport } from "../sim/report.js";
-import { SCENARIOS } from "../sim/scenarios.js";
+import { findScenario, SCENARIOS } from "../sim/scenarios.js";
 import { Code } from "../transports/codes.js";
 import { RpcError } from "../transports/rpc-error.js";
 import { intField } from "./params.js";
@@ -38,7 +38,7 @@ export function simRoutes(options: SimRouteOptions): GatewayRoute[] {
     })),
     localRoute("POST", "/api/sim", async ({ body = {} }) => {
       const name = body.scenario ?? "baseline";
-      const scenario = typeof name === "string" ? SCENARIOS[name] : undefined;
+      const scenario = typeof name === "string" ? findScenario(name) : undefined;
       if (!scenario || typeof name !== "string") throw invalidArgument(`scenario must be one of ${Object.keys(SCENARIOS).join(", ")}, got ${JSON.stringify(name)}`);
       const transport = body.transport ?? "sim";
       if (!(SIM_TRANSPORTS as readonly unknown[]).includes(transport)) throw invalidArgument(`transport must be one of ${SIM_TRANSPORTS.join(", ")}, got ${JSON.stringify(transport)}`);

@@ -15,7 +15,7 @@ import { checkInvariants, type InvariantResult } from "./invariants.js";
 import type { SimReport, StepLatency } from "./report.js";
 import { NETWORK_HOSTS } from "./network-hosts.js";
 import { Scheduler } from "./scheduler.js";
-import { SCENARIOS } from "./scenarios.js";
+import { findScenario } from "./scenarios.js";
 import { summarizeLatencies } from "./stats.js";
 import { Trace } from "./trace.js";
 import { generateWorkload } from "./workload.js";
@@ -83,7 +83,7 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   if (options.transport === "inproc" && plan.faults.length > 0) {
     throw new Error("the inproc transport cannot inject faults; use --transport sim (or grpc, http)");
   }
-  const replicas = options.replicas ?? (options.scenario !== undefined ? SCENARIOS[options.scenario]?.replicas : undefined);
+  const replicas = options.replicas ?? (options.scenario !== undefined ? findScenario(options.scenario)?.replicas : undefined);
   const replicated = replicatedServices(replicas);
   if (options.transport === "inproc" && replicated.length > 0) {
     throw new Error("the inproc transport runs one instance per service; use --transport sim (or grpc, http) for replicas");

@@ -113,3 +113,8 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       faults(latencyTail(w), lossy(w), replyLoss(w), duplicates(w), ...crashEach(w), partitionFiscal(w), swizzle(w), ...slowEstoque(w), ...clockSkew(w)),
   },
 };
+
+/** The named scenario, or undefined (only the table's own names: never `constructor` or `toString`). */
+export function findScenario(name: string): Scenario | undefined {
+  return Object.hasOwn(SCENARIOS, name) ? SCENARIOS[name] : undefined;
+}

@@ -46,6 +46,12 @@ describe("npm run sim", () => {
       [["--transport", "carrier-pigeon"], /--transport must be one of/],
       [["--scenario", "nope"], /--scenario "nope" is neither a known scenario/],
       [["--bogus"], /Unknown option '--bogus'/],
+      [["--scenario", "constructor"], /--scenario "constructor" is neither a known scenario/],
+      [["--routing", "proxy"], /--routing proxy needs the sim transport and a replicated service/],
+      [["--compare-balancers"], /--compare-balancers needs a replicated service/],
+      // Output paths are checked before the run, not after it.
+      [["--json", "package.json/report.json"], /--json: cannot write to "package.json"/],
+      [["--db-dir", "package.json/dbs"], /--db-dir: cannot write to "package.json\/dbs"/],
     ] as const) {
       const run = sim([...args]);
       assert.equal(run.status, 2, `${args.join(" ")}: ${run.stderr}`);
@@ -76,6 +82,21 @@ describe("npm run sim", () => {
     assert.equal(second.status, 2, second.stderr);
     assert.match(second.stderr, /faults\[0\]\.target: "cliente" runs the workload and cannot crash/);
     assert.match(second.stderr, /faults\[1\]\.target: unknown node "tesouraria"/);
+    // A plan cannot get around the flags' limits, nor hang the run with a fault that never heals.
+    const huge = join(work, "huge.json");
+    writeFileSync(
+      huge,
+      JSON.stringify({
+        run: { orders: 100_000_000, seed: 2 ** 53 - 1 },
+        faults: [
+          { at: 0, kind: "crash", target: "pagamentos", restartAfter: 1e9 },
+          { at: 0, kind: "latency", from: "*", to: "*", duration: 5, distribution: { kind: "fixed", ms: 1, jitter: 99 } },
+        ],
+      }),
+    );
+    const third = sim(["--scenario", huge]);
+    assert.equal(third.status, 2, third.stderr);
+    for (const field of [/run\.orders: Too big/, /run\.seed: Too big/, /faults\[0\]\.restartAfter: Too big/, /faults\[1\]\.distribution: Unrecognized key: "jitter"/]) assert.match(third.stderr, field);
   });
 
   test("--list names the scenarios", () => {

@@ -1,12 +1,13 @@
 import type { LinkFaults as Link } from "../../transports/middleware/link-faults.js";
-import type { FaultSurface } from "./surface.js";
+import type { FaultableNode, FaultSurface } from "./surface.js";
 import type { Fault, FaultPlan } from "./plan.js";
 
 /**
  * Schedules every fault of the plan on the surface's clock (the simulator's
  * scheduler, or the wall clock over real transports): each starts at
  * `at` and heals at its end, and both moments go into the trace. Partitions
- * count and link overrides stack, so overlapping faults heal correctly.
+ * count, crashes and pauses of a node nest, and link overrides stack, so
+ * overlapping faults heal correctly.
  */
 export function scheduleFaults(network: FaultSurface, plan: FaultPlan): void {
   const clogs = new Map<Link, number>();
@@ -14,6 +15,14 @@ export function scheduleFaults(network: FaultSurface, plan: FaultPlan): void {
     const count = (clogs.get(link) ?? 0) + delta;
     clogs.set(link, count);
     link.clogged = count > 0;
+  };
+  // Overlapping crashes (or pauses) of one node nest: it is down until the last one ends.
+  const crashes = new Map<FaultableNode, number>();
+  const pauses = new Map<FaultableNode, number>();
+  const hold = (held: Map<FaultableNode, number>, node: FaultableNode, delta: number) => {
+    const count = (held.get(node) ?? 0) + delta;
+    held.set(node, count);
+    return count;
   };
   // Plan times count from when the plan is scheduled (the start of the run).
   const start = network.clock.now();
@@ -67,8 +76,11 @@ export function scheduleFaults(network: FaultSurface, plan: FaultPlan): void {
     switch (fault.kind) {
       case "crash": {
         const node = network.node(fault.target);
-        at(fault.at, () => node.crash());
+        at(fault.at, () => {
+          if (hold(crashes, node, +1) === 1) node.crash();
+        });
         at(fault.at + fault.restartAfter, () => {
+          if (hold(crashes, node, -1) > 0) return;
           node.restart();
           network.record({ ev: "heal", fault: "crash", target: fault.target });
         });
@@ -76,8 +88,11 @@ export function scheduleFaults(network: FaultSurface, plan: FaultPlan): void {
       }
       case "pause": {
         const node = network.node(fault.target);
-        at(fault.at, () => node.pause());
+        at(fault.at, () => {
+          if (hold(pauses, node, +1) === 1) node.pause();
+        });
         at(fault.at + fault.duration, () => {
+          if (hold(pauses, node, -1) > 0) return;
           network.record({ ev: "heal", fault: "pause", target: fault.target });
           node.resume();
         });

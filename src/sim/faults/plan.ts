@@ -1,15 +1,27 @@
 import { z } from "zod";
+import { MAX_SEED } from "../../data/synthetic.js";
 
-const ms = z.number().finite().nonnegative();
+/** Longest time a plan may name (24 h of the run's clock): a run lasts until its last fault heals. */
+export const PLAN_MAX_MS = 86_400_000;
+
+/** Bounds of a run, shared by the CLI flags and a plan's `run` section. */
+export const RUN_LIMITS = {
+  seed: { min: 0, max: MAX_SEED },
+  orders: { min: 1, max: 1_000_000 },
+  concurrency: { min: 1, max: 10_000 },
+  intervalMs: { min: 0, max: 60_000 },
+} as const;
+
+const ms = z.number().finite().nonnegative().max(PLAN_MAX_MS);
 const probability = z.number().min(0).max(1);
 /** A node name, or "*" for every node. */
 const endpoint = z.string().min(1);
 
 const latencySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("fixed"), ms }),
-  z.object({ kind: z.literal("uniform"), minMs: ms, maxMs: ms }).refine((d) => d.minMs <= d.maxMs, "minMs must not exceed maxMs"),
-  z.object({ kind: z.literal("exponential"), meanMs: ms }),
-  z.object({ kind: z.literal("bimodal"), fastMs: ms, slowMs: ms, slowProbability: probability.optional() }),
+  z.strictObject({ kind: z.literal("fixed"), ms }),
+  z.strictObject({ kind: z.literal("uniform"), minMs: ms, maxMs: ms }).refine((d) => d.minMs <= d.maxMs, "minMs must not exceed maxMs"),
+  z.strictObject({ kind: z.literal("exponential"), meanMs: ms }),
+  z.strictObject({ kind: z.literal("bimodal"), fastMs: ms, slowMs: ms, slowProbability: probability.optional() }),
 ]);
 
 const link = { from: endpoint, to: endpoint };
@@ -20,7 +32,7 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ ...base, kind: z.literal("crash"), target: z.string(), restartAfter: ms }),
   z.strictObject({ ...base, kind: z.literal("pause"), target: z.string(), duration: ms }),
   z.strictObject({ ...base, kind: z.literal("slow"), target: z.string(), extraMs: ms, duration: ms }),
-  z.strictObject({ ...base, kind: z.literal("clock-skew"), target: z.string(), offsetMs: z.number().finite(), duration: ms }),
+  z.strictObject({ ...base, kind: z.literal("clock-skew"), target: z.string(), offsetMs: z.number().finite().min(-PLAN_MAX_MS).max(PLAN_MAX_MS), duration: ms }),
   z.strictObject({ ...base, kind: z.literal("partition"), ...link, twoWay: z.boolean().default(true), duration: ms }),
   z.strictObject({ ...base, kind: z.literal("swizzle"), targets: z.array(z.string()).min(1), stepMs: ms, holdMs: ms }),
   z.strictObject({ ...base, kind: z.literal("latency"), ...link, distribution: latencySchema, duration: ms }),
@@ -31,11 +43,15 @@ export const faultSchema = z.discriminatedUnion("kind", [
 
 /** The run a saved plan was found with, so `--scenario plan.json` alone replays it. */
 export const planRunSchema = z.strictObject({
-  seed: z.number().int().nonnegative().optional(),
-  orders: z.number().int().positive().optional(),
-  concurrency: z.number().int().positive().optional(),
-  intervalMs: z.number().int().nonnegative().optional(),
+  seed: bounded(RUN_LIMITS.seed),
+  orders: bounded(RUN_LIMITS.orders),
+  concurrency: bounded(RUN_LIMITS.concurrency),
+  intervalMs: bounded(RUN_LIMITS.intervalMs),
 });
+
+function bounded({ min, max }: { readonly min: number; readonly max: number }) {
+  return z.number().int().min(min).max(max).optional();
+}
 
 /** A fault plan: data, so it can be saved, shrunk and replayed. */
 export const faultPlanSchema = z.strictObject({
