@@ -9,6 +9,7 @@ import { HttpFailure, noRoute, wrongVerb } from "../transports/http/http-failure
 import { withDefaults } from "../transports/http/json-defaults.js";
 import { parseJsonObject, readBody, requireJsonContentType } from "../transports/http/request-body.js";
 import { sendError, serveCall, type StreamFraming } from "../transports/http/serve-call.js";
+import { fromJsonStrict } from "../transports/http/strict-json.js";
 import { DEADLINE_HEADER, metadataFromHeaders, NDJSON_TYPE, parseDeadlineHeader, SSE_TYPE } from "../transports/http/wire.js";
 import { createRouter, type Handler, type Router } from "../transports/router.js";
 import { RpcError } from "../transports/rpc-error.js";
@@ -137,7 +138,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const type = handler.method.requestType;
     let message: unknown;
     try {
-      message = type.fromJSON(route.request ? route.request(input) : (input.body ?? {}));
+      message = fromJsonStrict(type, route.request ? route.request(input) : (input.body ?? {}));
     } catch (error) {
       if (error instanceof RpcError) throw error;
       throw new HttpFailure(400, Code.INVALID_ARGUMENT, `request does not fit ${route.rpc}: ${(error as Error).message}`);

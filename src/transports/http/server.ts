@@ -3,6 +3,7 @@ import type { Clock } from "../../core/clock.js";
 import { Code } from "../codes.js";
 import type { Handler, Router } from "../router.js";
 import { RpcError } from "../rpc-error.js";
+import { fromJsonStrict } from "./strict-json.js";
 import { systemClock } from "../system-clock.js";
 import { HttpFailure, noRoute, wrongVerb } from "./http-failure.js";
 import { withDefaults } from "./json-defaults.js";
@@ -177,8 +178,9 @@ interface Routed {
 /** The request message from its proto3 JSON; 400 INVALID_ARGUMENT if the generated decoder refuses it. */
 function decode(handler: Handler, json: Record<string, unknown>): unknown {
   try {
-    return handler.method.requestType.fromJSON(json);
+    return fromJsonStrict(handler.method.requestType, json);
   } catch (error) {
+    if (error instanceof RpcError) throw error;
     throw new HttpFailure(400, Code.INVALID_ARGUMENT, `request does not fit ${handler.path}: ${(error as Error).message}`);
   }
 }
