@@ -175,7 +175,7 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   }
   const endedAt = allTerminalAt ?? clock.now();
 
-  const orders = countOrders(stores);
+  const orders = countOrders(stores, options.orders);
   const livenessDeadline = Math.max(heal, lastArrival) + bound;
   const deadReplica = routing?.invariant();
   const invariants: InvariantResult[] = [
@@ -244,13 +244,13 @@ function pendingOrders(stores: CheckoutStores): number {
   return stores.pedidos.get<{ n: number }>(`SELECT COUNT(*) AS n FROM pedidos WHERE status IN ${sqlList(NON_TERMINAL_STATUSES)}`)!.n;
 }
 
-function countOrders(stores: CheckoutStores): SimReport["orders"] {
+function countOrders(stores: CheckoutStores, requested: number): SimReport["orders"] {
   const rows = stores.pedidos.all<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM pedidos GROUP BY status");
   const by = new Map(rows.map((r) => [r.status, r.n]));
   const placed = rows.reduce((sum, r) => sum + r.n, 0);
   const completed = (by.get("enviado") ?? 0) + (by.get("entregue") ?? 0);
   const cancelled = by.get("cancelado") ?? 0;
-  return { placed, completed, cancelled, pending: placed - completed - cancelled };
+  return { placed, completed, cancelled, pending: placed - completed - cancelled, requested, notPlaced: requested - placed };
 }
 
 /** Reasons grouped by their kind (the text before the first colon), so details do not split them. */

@@ -7,7 +7,15 @@ export interface SimReport {
   readonly seed: number;
   readonly scenario: string;
   readonly transport: string;
-  readonly orders: { readonly placed: number; readonly completed: number; readonly cancelled: number; readonly pending: number };
+  /** `requested` by the workload; `placed` reached Pedidos; `notPlaced` never did (the client gave up on CriarPedido). */
+  readonly orders: {
+    readonly placed: number;
+    readonly completed: number;
+    readonly cancelled: number;
+    readonly pending: number;
+    readonly requested: number;
+    readonly notPlaced: number;
+  };
   readonly invariants: readonly InvariantResult[];
   /** sha256 of the run's trace; equal for equal seeds and plans. */
   readonly traceHash: string;
@@ -77,7 +85,8 @@ export function formatReport(report: SimReport): string {
   const { orders, latencyMs: l } = report;
   const lines = [
     `checkout-lab · scenario ${report.scenario} · transport ${report.transport} · seed ${report.seed}`,
-    `orders      ${orders.placed} placed: ${orders.completed} completed, ${orders.cancelled} cancelled, ${orders.pending} pending`,
+    `orders      ${orders.placed} placed: ${orders.completed} completed, ${orders.cancelled} cancelled, ${orders.pending} pending` +
+      (orders.notPlaced > 0 ? ` · ${orders.notPlaced} of ${orders.requested} never placed (the client gave up: see errors)` : ""),
     `latency     p50 ${l.p50} ms · p90 ${l.p90} ms · p99 ${l.p99} ms · max ${l.max} ms`,
     `time        ${report.virtualMs} ms on the run's clock, ${report.wallMs} ms wall`,
     `trace       ${report.traceEvents} events · ${report.traceHash.slice(0, 16)}`,

@@ -30,6 +30,8 @@ describe("npm run sim", () => {
     }
     assert.equal(report.seed, 3);
     assert.equal(report.orders.placed, 60);
+    assert.equal(report.orders.requested, 60);
+    assert.equal(report.orders.notPlaced, 0);
     assert.deepEqual(Object.keys(report.latencyMs).sort(), ["max", "p50", "p90", "p99"]);
     for (const service of ["pedidos", "pagamentos", "estoque", "fiscal", "logistica", "catalogo"]) {
       assert.ok(existsSync(join(dbDir, `${service}.db`)), `${service}.db written`);
