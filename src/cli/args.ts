@@ -27,7 +27,8 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig["options"]>>(ar
 
 /**
  * Runs a CLI's main: a UsageError prints `name: message` and the usage and
- * exits 2; any other error prints its message and exits 1.
+ * exits 2; an operating-system error (EADDRINUSE, ENOENT...) prints its
+ * message, any other error its stack, and exits 1.
  */
 export async function runCli(name: string, usage: string, main: () => Promise<number | void>): Promise<void> {
   try {
@@ -37,7 +38,9 @@ export async function runCli(name: string, usage: string, main: () => Promise<nu
       process.stderr.write(`${name}: ${error.message}\n\n${usage}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // An operating-system error (a busy port, a missing file) is said in one line; a bug keeps its stack.
+      const systemError = error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!);
+      process.stderr.write(`${name}: ${error instanceof Error ? (systemError ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
       process.exitCode = 1;
     }
   }

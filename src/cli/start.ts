@@ -40,9 +40,10 @@ await runCli("start", USAGE, async () => {
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const transport = values.transport as BackendTransport;
   if (!BACKEND_TRANSPORTS.includes(transport)) throw new UsageError(`--transport must be one of ${BACKEND_TRANSPORTS.join(", ")}, got ${JSON.stringify(values.transport)}`);
-  const port = intFlag("port", values.port ?? process.env.PORT, 0, 65535, 8080);
+  // An empty PORT or HOST in the environment means unset, as in most servers.
+  const port = values.port !== undefined ? intFlag("port", values.port, 0, 65535) : envPort(process.env.PORT);
   const socketPort = intFlag("socket-port", values["socket-port"], 0, 65535, 9090);
-  const host = values.host ?? process.env.HOST ?? "127.0.0.1";
+  const host = values.host ?? (process.env.HOST || "127.0.0.1");
   const seed = intFlag("seed", values.seed, 0, MAX_SEED, 1);
   const dataDir = values["data-dir"];
 
@@ -90,3 +91,11 @@ await runCli("start", USAGE, async () => {
   }
   return 0;
 });
+
+/** The gateway's port from the environment's PORT (unset or empty: 8080). */
+function envPort(raw: string | undefined): number {
+  if (!raw) return 8080;
+  const port = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`PORT must be an integer in 0..65535, got ${JSON.stringify(raw)}`);
+  return port;
+}
