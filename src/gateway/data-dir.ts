@@ -7,10 +7,10 @@ import { openLogisticaStore } from "../core/logistica/logistica-store.js";
 import { openPagamentosStore } from "../core/pagamentos/pagamentos-store.js";
 import { openPedidosStore } from "../core/pedidos/pedidos-store.js";
 import type { SqlStore } from "../core/store/sql-store.js";
-import { createCheckoutStores, exportStores, type CheckoutStores } from "../core/system/stores.js";
+import { createCheckoutStores, type CheckoutStores } from "../core/system/stores.js";
 import { SERVICE_NAMES, type ServiceName } from "../core/vocabulary.js";
 import { generateCatalog } from "../data/synthetic.js";
-import { writeFileAtomic } from "../io/write-file-atomic.js";
+import { recoverFileSet, writeFileSet } from "../io/write-file-set.js";
 import { openHortifrutiStore } from "../lab/hortifruti/hortifruti-store.js";
 
 /** Every database `npm start` runs on: the checkout's six and seed 002's hortifruti.db. */
@@ -42,6 +42,7 @@ export function databaseFiles(): string[] {
  */
 export async function openDatabases(options: { readonly dir?: string; readonly seed: number }): Promise<{ readonly databases: Databases; readonly loaded: boolean }> {
   const { dir } = options;
+  if (dir) await recoverFileSet(dir);
   const present = dir ? await Promise.all(databaseFiles().map((file) => exists(join(dir, file)))) : [];
   if (!dir || present.every((p) => !p)) {
     const checkout = await createCheckoutStores(generateCatalog(options.seed));
@@ -55,10 +56,11 @@ export async function openDatabases(options: { readonly dir?: string; readonly s
   return { databases: { checkout: checkout as CheckoutStores, hortifruti }, loaded: true };
 }
 
-/** Writes every database into `dir` (each file atomically: a crash mid-write leaves the previous one). */
+/** Writes every database into `dir` as one set: a crash mid-save leaves all the old files or all the new ones. */
 export async function saveDatabases(databases: Databases, dir: string): Promise<void> {
-  await exportStores(databases.checkout, dir);
-  await writeFileAtomic(join(dir, HORTIFRUTI_FILE), databases.hortifruti.export());
+  const files: Record<string, Uint8Array> = { [HORTIFRUTI_FILE]: databases.hortifruti.export() };
+  for (const name of SERVICE_NAMES) files[`${name}.db`] = databases.checkout[name].export();
+  await writeFileSet(dir, files);
 }
 
 async function exists(path: string): Promise<boolean> {
