@@ -10,6 +10,7 @@ import { withDefaults } from "../transports/http/json-defaults.js";
 import { parseJsonObject, readBody, requireJsonContentType } from "../transports/http/request-body.js";
 import { sendError, serveCall, type StreamFraming } from "../transports/http/serve-call.js";
 import { fromJsonStrict } from "../transports/http/strict-json.js";
+import { lingerThenHangUp, listen } from "../transports/http/listen.js";
 import { DEADLINE_HEADER, metadataFromHeaders, NDJSON_TYPE, parseDeadlineHeader, SSE_TYPE } from "../transports/http/wire.js";
 import { createRouter, type Handler, type Router } from "../transports/router.js";
 import { RpcError } from "../transports/rpc-error.js";
@@ -57,8 +58,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** After refusing an oversized body, how long to discard what the client still sends before hanging up. */
-const LINGER_MS = 1000;
 const BODY_VERBS = new Set(["POST", "PUT", "PATCH"]);
 
 /**
@@ -174,19 +173,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   const server = createServer({ keepAlive: true }, (req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const { port, url } = await listen(server, options.port ?? 0, host);
   let closing: Promise<void> | undefined;
   return {
     port,
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url,
     close() {
       closing ??= new Promise<void>((resolve) => {
         const cancel = clock.setTimer(options.shutdownTimeoutMs ?? 1000, () => server.closeAllConnections());
@@ -255,13 +246,3 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
-/** After a 413: discard what the client still sends for a moment (so it can read the answer), then hang up. */
-function lingerThenHangUp(req: IncomingMessage, res: ServerResponse): void {
-  req.resume();
-  res.once("finish", () => {
-    if (req.complete) return;
-    const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
-    timer.unref();
-    req.socket.once("close", () => clearTimeout(timer));
-  });
-}

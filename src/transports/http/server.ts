@@ -4,6 +4,7 @@ import { Code } from "../codes.js";
 import type { Handler, Router } from "../router.js";
 import { RpcError } from "../rpc-error.js";
 import { fromJsonStrict } from "./strict-json.js";
+import { lingerThenHangUp, listen } from "./listen.js";
 import { systemClock } from "../system-clock.js";
 import { HttpFailure, noRoute, wrongVerb } from "./http-failure.js";
 import { withDefaults } from "./json-defaults.js";
@@ -42,8 +43,6 @@ export interface HttpServer {
 
 /** A cancel this close to the deadline (or after it) is the deadline: the client's timer fires just before ours. */
 const DEADLINE_SLACK_MS = 50;
-/** After refusing an oversized body, how long to discard what the client still sends before hanging up. */
-const LINGER_MS = 1000;
 
 const BODY_VERBS = new Set(["POST", "PUT", "PATCH"]);
 
@@ -135,20 +134,11 @@ export async function createHttpServer(router: Router, options: HttpServerOption
     if (!(Number(req.headers["content-length"]) > maxBodyBytes)) res.writeContinue();
     void handle(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  const hostPart = host.includes(":") ? `[${host}]` : host;
+  const { port, url } = await listen(server, options.port ?? 0, host);
 
   return {
     port,
-    url: `http://${hostPart}:${port}`,
+    url,
     close() {
       closing ??= new Promise<void>((resolve) => {
         let cancelTimer = () => {};
@@ -202,13 +192,3 @@ function framingOf(req: IncomingMessage): StreamFraming {
   return (req.headers.accept ?? "").toLowerCase().includes(SSE_TYPE) ? "sse" : "ndjson";
 }
 
-/** After a 413: discard what the client still sends for a moment (so it can read the answer), then hang up. */
-function lingerThenHangUp(req: IncomingMessage, res: ServerResponse): void {
-  req.resume();
-  res.once("finish", () => {
-    if (req.complete) return;
-    const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
-    timer.unref();
-    req.socket.once("close", () => clearTimeout(timer));
-  });
-}
