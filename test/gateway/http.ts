@@ -1,6 +1,7 @@
 /** Small HTTP helpers for the gateway tests, over test/http/raw.ts. */
-import assert from "node:assert/strict";
 import { raw, type RawAnswer } from "../http/raw.js";
+
+export { assertError } from "../http/raw.js";
 
 /** GETs `url` with `headers`. */
 export function get(url: string, headers: Readonly<Record<string, string>> = {}): Promise<RawAnswer> {
@@ -29,10 +30,3 @@ export function sseEvents(text: string): SseEvent[] {
     });
 }
 
-/** Asserts an error answer: its status, code, and a message matching `message`. */
-export function assertError(answer: RawAnswer, status: number, code: string, message: RegExp): void {
-  assert.equal(answer.status, status, `status of ${answer.text}`);
-  const body = answer.json as { code: string; message: string };
-  assert.equal(body.code, code, answer.text);
-  assert.match(body.message, message);
-}

@@ -17,7 +17,7 @@ import { createInProcessTransport } from "../../src/transports/inproc/index.js";
 import { createRouter } from "../../src/transports/router.js";
 import { systemClock } from "../../src/transports/system-clock.js";
 import { dumpTables } from "../core/fixture.js";
-import { ndjson, postJson, raw, type RawAnswer } from "./raw.js";
+import { assertError, ndjson, postJson, raw } from "./raw.js";
 
 const T = { timeout: 10_000 };
 
@@ -36,13 +36,6 @@ const CATALOG: CheckoutCatalog = {
 };
 
 type PedidoJson = { id: number; clienteId: number; status: string; motivo: string; valorTotalCentavos: number; itens: unknown[]; historico: { status: string }[] };
-
-function assertError(answer: RawAnswer, status: number, code: string, message: RegExp): void {
-  assert.equal(answer.status, status, `status of ${answer.text}`);
-  const body = answer.json as { code: string; message: string };
-  assert.equal(body.code, code, answer.text);
-  assert.match(body.message, message);
-}
 
 describe("checkout REST surface", () => {
   let stores: CheckoutStores;

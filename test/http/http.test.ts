@@ -22,23 +22,13 @@ import { GENERIC_ERROR_MESSAGE, RpcError } from "../../src/transports/rpc-error.
 import { systemClock } from "../../src/transports/system-clock.js";
 import { ConformanceService, SECRET_DETAIL } from "../conformance/conformance-service.js";
 import { waitFor } from "../conformance/harness.js";
-import { ndjson, postJson, raw, type RawAnswer } from "./raw.js";
+import { assertError, ndjson, postJson, raw } from "./raw.js";
 
 const clock = systemClock;
 const T = { timeout: 10_000 };
 const MAX_BODY = 4096;
 const ECHO = "/lab.v1.Conformance/Echo";
 const COUNT = "/lab.v1.Conformance/Count";
-
-/** Asserts the status and the JSON error body (`message` a regexp it must match). */
-function assertError(answer: RawAnswer, status: number, code: string, message: RegExp): void {
-  assert.equal(answer.status, status, `status of ${answer.text}`);
-  assert.match(String(answer.headers["content-type"]), /^application\/json/);
-  const body = answer.json as { code: string; message: string };
-  assert.deepEqual(Object.keys(body), ["code", "message"]);
-  assert.equal(body.code, code);
-  assert.match(body.message, message);
-}
 
 let tagSeq = 0;
 const tag = (what: string) => `${what}-${++tagSeq}`;

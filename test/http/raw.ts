@@ -1,4 +1,5 @@
 /** Raw HTTP helpers for the HTTP transport tests: exact requests, status, headers and body as sent. */
+import assert from "node:assert/strict";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 
 /** What a raw request got back. */
@@ -59,4 +60,14 @@ export function ndjson(text: string): unknown[] {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as unknown);
+}
+
+/** Asserts an HTTP error answer: its status, and a JSON body of exactly `{code, message}` with `message` matching. */
+export function assertError(answer: RawAnswer, status: number, code: string, message: RegExp): void {
+  assert.equal(answer.status, status, `status of ${answer.text}`);
+  assert.match(String(answer.headers["content-type"]), /^application\/json/);
+  const body = answer.json as { code: string; message: string };
+  assert.deepEqual(Object.keys(body), ["code", "message"], answer.text);
+  assert.equal(body.code, code, answer.text);
+  assert.match(body.message, message);
 }
