@@ -2,6 +2,7 @@ import { Client, credentials, type CallOptions as GrpcCallOptions, type ChannelO
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, CallResponse, Transport } from "../call.js";
 import { openCallScope } from "../call-scope.js";
+import { CallSlots } from "./call-slots.js";
 import { RpcError } from "../rpc-error.js";
 import { systemClock } from "../system-clock.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, serializers } from "./codec.js";
@@ -17,6 +18,12 @@ export interface GrpcTransportOptions {
   readonly clock?: Clock;
   /** Largest message sent or received, in bytes; a larger one fails with RESOURCE_EXHAUSTED. Default: 4 MiB. */
   readonly maxMessageBytes?: number;
+  /**
+   * Calls on the channel at once at most; further calls wait on the client, and one
+   * whose deadline passes or whose caller cancels while waiting never reaches the
+   * server (as HTTP's calls wait for one of its keep-alive connections). Default: 128.
+   */
+  readonly maxConcurrentCalls?: number;
   /** grpc-js channel options, applied over the defaults (message limits; keep-alive ping every 60 s, 20 s timeout). */
   readonly channelOptions?: ChannelOptions;
 }
@@ -36,6 +43,11 @@ export interface GrpcTransport extends Transport {
 export function createGrpcTransport(options: GrpcTransportOptions): GrpcTransport {
   const clock = options.clock ?? systemClock;
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  // Without a bound, every call goes out at once on one HTTP/2 connection: past saturation the servers
+  // work on calls whose callers gave up, and each one cancelled resets a stream. Node's HTTP/2 server
+  // (nghttp2's rapid-reset guard: a burst of 1000, then 33 a second) answers a flood of resets by
+  // closing the connection with GOAWAY INTERNAL_ERROR, which fails every call on it.
+  const slots = new CallSlots(options.maxConcurrentCalls ?? 128);
   const client = new Client(options.address, credentials.createInsecure(), {
     "grpc.max_receive_message_length": maxMessageBytes,
     "grpc.max_send_message_length": maxMessageBytes,
@@ -59,6 +71,12 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
         scope.close();
         throw error;
       }
+      try {
+        await slots.acquire(scope.signal);
+      } catch (error) {
+        scope.close();
+        throw RpcError.from(error);
+      }
       const callOptions: GrpcCallOptions = request.deadline === undefined ? {} : { deadline: toWallDeadline(request.deadline, clock) };
       const req = serializers<unknown>(request.method.requestType);
       const res = serializers<unknown>(request.method.responseType);
@@ -70,6 +88,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
           const call = client.makeUnaryRequest(request.path, req.serialize, res.deserialize, request.message, metadata, callOptions, (error, message) => {
             scope.signal.removeEventListener("abort", onAbort);
             scope.close();
+            slots.release();
             if (error) reject(failure(error));
             else resolve({ stream: false, message });
           });
@@ -84,10 +103,14 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       const cleanup = () => {
         scope.signal.removeEventListener("abort", onAbort);
         scope.close();
+        slots.release();
       };
       return { stream: true, messages: readStream(call, failure, cleanup) };
     },
-    close: () => client.close(),
+    close() {
+      slots.close();
+      client.close();
+    },
   };
 }
 
