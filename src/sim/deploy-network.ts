@@ -7,6 +7,7 @@ import { createClient, createRouter } from "../transports/index.js";
 import { deadline } from "../transports/middleware/deadline.js";
 import { linkFaults, type LinkFaults } from "../transports/middleware/link-faults.js";
 import { retry } from "../transports/middleware/retry.js";
+import { RetryBudget } from "../transports/middleware/retry-budget.js";
 import { tracing } from "../transports/middleware/tracing.js";
 import { RpcError } from "../transports/rpc-error.js";
 import { CLIENT_NODE, SIM_RESILIENCE, startRecovery } from "./deploy-sim.js";
@@ -58,11 +59,11 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
     replicas.transportTo(to, from) ?? { call: (request) => clients.get(to)!.transport.call(request) };
 
   const nodes = new Map<string, RealNode>();
-  const interceptorsOf = (node: RealNode, to: string, timeoutMs: number, attemptMs: number, attempts: number): Interceptor[] => {
+  const interceptorsOf = (node: RealNode, to: string, timeoutMs: number, attemptMs: number, attempts: number, budget?: RetryBudget): Interceptor[] => {
     const epoch = node.epoch;
     return [
       deadline({ clock: node.clock, defaultTimeoutMs: timeoutMs }),
-      retry({ clock: node.clock, random: random.fork(`retry:${node.name}:${epoch}`), maxAttempts: attempts, attemptTimeoutMs: attemptMs, onRetry: (path) => context.onRetry(path) }),
+      retry({ clock: node.clock, random: random.fork(`retry:${node.name}:${epoch}`), maxAttempts: attempts, attemptTimeoutMs: attemptMs, budget, onRetry: (path) => context.onRetry(path) }),
       // A crashed instance's code may still be running in this process; it makes no more calls.
       (next) => (request) => (node.epoch === epoch ? next(request) : Promise.reject(new RpcError(Code.UNAVAILABLE, `${node.name} crashed`))),
       linkFaults({ clock: wallClock, random: random.fork(`link:${node.name}->${to}:${epoch}`), link: () => link(node.name, to), target: () => nodes.get(to)! }),
@@ -78,7 +79,9 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
         clock: () => node.clock,
         random: random.fork("services"),
         connect: (_from, to) => transportTo(to, node.name),
-        interceptors: (_from, to) => interceptorsOf(node, to, SIM_RESILIENCE.serviceTimeoutMs, SIM_RESILIENCE.serviceAttemptMs, SIM_RESILIENCE.serviceAttempts),
+        // One retry budget per client between services: past saturation most attempts fail, and without it each
+        // failure became up to `serviceAttempts` calls (a retry storm). The workload client and the sim retry unthrottled.
+        interceptors: (_from, to) => interceptorsOf(node, to, SIM_RESILIENCE.serviceTimeoutMs, SIM_RESILIENCE.serviceAttemptMs, SIM_RESILIENCE.serviceAttempts, new RetryBudget()),
         ...(context.approvalRate !== undefined ? { approvalRate: context.approvalRate } : {}),
         ...(context.defects ? { defects: context.defects } : {}),
       });

@@ -3,6 +3,7 @@ import type { Random } from "../../core/random.js";
 import type { Interceptor } from "../call.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
+import type { RetryBudget } from "./retry-budget.js";
 
 /** Options of {@link retry}. */
 export interface RetryOptions {
@@ -24,6 +25,11 @@ export interface RetryOptions {
   readonly retryOn?: readonly Code[];
   /** Whether a method may be retried. Default: every method (the checkout's are all idempotent). */
   readonly idempotent?: (path: string) => boolean;
+  /**
+   * Shared by this client's calls: failed attempts drain it, successes refill it, and no
+   * retry goes out while it is at half or below (gRPC's retryThrottling). Default: none.
+   */
+  readonly budget?: RetryBudget;
   /** Told about every retry, e.g. to count them. */
   readonly onRetry?: (path: string, attempt: number, error: RpcError) => void;
 }
@@ -40,6 +46,7 @@ export function retry(options: RetryOptions): Interceptor {
   const base = options.baseMs ?? 10;
   const cap = options.capMs ?? 1000;
   const retryOn = new Set(options.retryOn ?? DEFAULT_RETRY_ON);
+  const budget = options.budget;
   return (next) => async (request) => {
     if (request.method.responseStream || !(options.idempotent?.(request.path) ?? true)) return next(request);
     for (let attempt = 1; ; attempt++) {
@@ -48,12 +55,17 @@ export function retry(options: RetryOptions): Interceptor {
           ? request.deadline
           : Math.min(request.deadline ?? Number.POSITIVE_INFINITY, clock.now() + options.attemptTimeoutMs);
       try {
-        return await next({ ...request, deadline: attemptDeadline });
+        const response = await next({ ...request, deadline: attemptDeadline });
+        budget?.recordSuccess();
+        return response;
       } catch (caught) {
         const error = RpcError.from(caught);
+        const retryable = retryOn.has(error.code);
+        if (retryable) budget?.recordFailure();
         const backoff = random.next() * Math.min(cap, base * 2 ** (attempt - 1));
         const outOfTime = request.deadline !== undefined && clock.now() + backoff >= request.deadline;
-        if (attempt >= maxAttempts || !retryOn.has(error.code) || request.signal.aborted || outOfTime) {
+        const throttled = budget !== undefined && !budget.allowsRetry;
+        if (attempt >= maxAttempts || !retryable || request.signal.aborted || outOfTime || throttled) {
           // An attempt's own timeout is not the call's: past the call's deadline, say so.
           throw outOfTime && error.code === Code.DEADLINE_EXCEEDED ? new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded after retries") : error;
         }
