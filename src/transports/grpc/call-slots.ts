@@ -2,21 +2,24 @@ import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 
 interface Waiter {
-  readonly signal: AbortSignal;
   readonly admit: () => void;
   readonly fail: (error: unknown) => void;
 }
 
 /**
- * At most `limit` calls on the wire at once; the others wait in arrival order.
- * A waiting call whose signal aborts (its deadline or its caller) leaves the
- * queue without ever reaching the server: no stream opened, none reset.
+ * At most `limit` calls on the wire at once; the others wait. A waiting call
+ * whose signal aborts (its deadline or its caller) leaves the queue without
+ * ever reaching the server: no stream opened, none reset. While no more than
+ * `limit` wait, they go out in arrival order; past that the newest goes first
+ * (adaptive LIFO, as in Facebook's "Fail at Scale"): under overload the oldest
+ * would reach the server with too little time left and be cancelled there,
+ * each cancel a RST_STREAM, while the newest can still finish in time.
  */
 export class CallSlots {
   readonly #limit: number;
   #busy = 0;
   #closed = false;
-  readonly #waiting = new Set<Waiter>();
+  readonly #waiting: Waiter[] = [];
 
   constructor(limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`maxConcurrentCalls must be a positive integer, got ${limit}`);
@@ -30,47 +33,41 @@ export class CallSlots {
 
   /** Calls waiting for a slot now. */
   get waiting(): number {
-    return this.#waiting.size;
+    return this.#waiting.length;
   }
 
   /** Resolves once the call holds a slot (give it back with `release`); rejects with the signal's reason if it aborts first. */
   acquire(signal: AbortSignal): Promise<void> {
     if (this.#closed) return Promise.reject(new RpcError(Code.UNAVAILABLE, "the grpc transport is closed"));
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.#busy < this.#limit && this.#waiting.size === 0) {
+    if (this.#busy < this.#limit && this.#waiting.length === 0) {
       this.#busy++;
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
-        this.#waiting.delete(waiter);
+        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
         reject(signal.reason);
       };
       const waiter: Waiter = {
-        signal,
         admit: () => (signal.removeEventListener("abort", onAbort), resolve()),
         fail: (error) => (signal.removeEventListener("abort", onAbort), reject(error)),
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      this.#waiting.add(waiter);
+      this.#waiting.push(waiter);
     });
   }
 
-  /** Gives a slot back; the oldest waiting call takes it. */
+  /** Gives a slot back; a waiting call takes it (the oldest, or the newest when more than `limit` wait). */
   release(): void {
-    const next = this.#waiting.values().next();
-    if (next.done) {
-      this.#busy--;
-      return;
-    }
-    this.#waiting.delete(next.value);
-    next.value.admit();
+    const next = this.#waiting.length > this.#limit ? this.#waiting.pop() : this.#waiting.shift();
+    if (next) next.admit();
+    else this.#busy--;
   }
 
   /** Fails every waiting call and any later one with UNAVAILABLE. */
   close(): void {
     this.#closed = true;
-    for (const waiter of this.#waiting) waiter.fail(new RpcError(Code.UNAVAILABLE, "the grpc transport is closed"));
-    this.#waiting.clear();
+    for (const waiter of this.#waiting.splice(0)) waiter.fail(new RpcError(Code.UNAVAILABLE, "the grpc transport is closed"));
   }
 }
