@@ -19,9 +19,10 @@ export interface GrpcTransportOptions {
   /** Largest message sent or received, in bytes; a larger one fails with RESOURCE_EXHAUSTED. Default: 4 MiB. */
   readonly maxMessageBytes?: number;
   /**
-   * Calls on the channel at once at most; further calls wait on the client, and one
-   * whose deadline passes or whose caller cancels while waiting never reaches the
-   * server (as HTTP's calls wait for one of its keep-alive connections). Default: 128.
+   * Calls on the channel at once at most; further calls wait on the client in order (as
+   * HTTP's calls wait for one of its keep-alive connections). One whose caller cancels
+   * while waiting, or whose deadline passes or is closer than a call usually takes when
+   * its turn comes, never reaches the server. Default: 128.
    */
   readonly maxConcurrentCalls?: number;
   /** grpc-js channel options, applied over the defaults (message limits; keep-alive ping every 60 s, 20 s timeout). */
@@ -47,7 +48,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
   // work on calls whose callers gave up, and each one cancelled resets a stream. Node's HTTP/2 server
   // (nghttp2's rapid-reset guard: a burst of 1000, then 33 a second) answers a flood of resets by
   // closing the connection with GOAWAY INTERNAL_ERROR, which fails every call on it.
-  const slots = new CallSlots(options.maxConcurrentCalls ?? 128);
+  const slots = new CallSlots(options.maxConcurrentCalls ?? 128, clock);
   const client = new Client(options.address, credentials.createInsecure(), {
     "grpc.max_receive_message_length": maxMessageBytes,
     "grpc.max_send_message_length": maxMessageBytes,
@@ -72,11 +73,13 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
         throw error;
       }
       try {
-        await slots.acquire(scope.signal);
+        await slots.acquire(scope.signal, request.deadline);
       } catch (error) {
         scope.close();
         throw RpcError.from(error);
       }
+      const sentAt = clock.now();
+      const release = () => slots.release(clock.now() - sentAt);
       const callOptions: GrpcCallOptions = request.deadline === undefined ? {} : { deadline: toWallDeadline(request.deadline, clock) };
       const req = serializers<unknown>(request.method.requestType);
       const res = serializers<unknown>(request.method.responseType);
@@ -88,7 +91,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
           const call = client.makeUnaryRequest(request.path, req.serialize, res.deserialize, request.message, metadata, callOptions, (error, message) => {
             scope.signal.removeEventListener("abort", onAbort);
             scope.close();
-            slots.release();
+            release();
             if (error) reject(failure(error));
             else resolve({ stream: false, message });
           });
@@ -103,7 +106,7 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
       const cleanup = () => {
         scope.signal.removeEventListener("abort", onAbort);
         scope.close();
-        slots.release();
+        release();
       };
       return { stream: true, messages: readStream(call, failure, cleanup) };
     },
