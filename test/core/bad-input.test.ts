@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
+import { checkInvariants } from "../../src/sim/invariants.js";
 import { Code, RpcError } from "../../src/transports/index.js";
 import { assertInvariants, collect, createCheckoutFixture, dumpTables, expectRpcError, rowCounts, type CheckoutFixture } from "./fixture.js";
 
@@ -200,4 +201,24 @@ describe("compensations naming an order that does not exist", () => {
       assert.equal(order.status, "enviado", order.motivo);
     },
   );
+});
+
+describe("forward steps naming an order that does not exist yet", () => {
+  test("a charge of another amount for a future order id never lets that order ship: the order is refused and every effect undone", async () => {
+    const fx = await createCheckoutFixture();
+    // Someone charges 1 centavo "for pedido 1" before any order exists, for another product.
+    await fx.clients.pagamentos.processarPagamento({ pedidoId: 1, clienteId: 1, valorCentavos: 1, metodo: "pix", itens: [item(2, 1)] });
+    const order = await fx.order([item(3, 1)]);
+    assert.equal(order.id, 1);
+    assert.notEqual(order.valorTotalCentavos, 1);
+    assert.equal(order.status, "cancelado", "never shipped against the 1-centavo charge");
+    assert.match(order.motivo, /already charged 1 centavos by pix/);
+    const pagamento = fx.stores.pagamentos.get<{ status: string; valor_centavos: number }>("SELECT status, valor_centavos FROM pagamentos WHERE pedido_id = 1")!;
+    assert.notEqual(pagamento.status, "aprovado", "the stray charge is refunded (or was refused)");
+    assert.deepEqual([fx.stock(2), fx.stock(3)], [3, 50], "no stock held");
+    // The money invariant still points at the stray charge (refunded, but of another amount than the order's).
+    const failed = checkInvariants(fx.stores).filter((i) => !i.ok);
+    assert.deepEqual(failed.map((i) => i.name), ["money"]);
+    assert.match(failed[0]!.detail, /pedido 1: payment estornado of R\$ 0,01 but order total R\$ 12,50/);
+  });
 });

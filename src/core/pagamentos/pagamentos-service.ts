@@ -4,7 +4,7 @@ import type { PagamentosDefinition, ProcessarPagamentoRequest } from "../../gen/
 import type { CallContext, ClientOf, ImplOf } from "../../transports/index.js";
 import { runCompensation, runForwardStep } from "../chain-step.js";
 import type { Clock } from "../clock.js";
-import { invalidArgument, requireId, requireIntInRange } from "../errors.js";
+import { failedPrecondition, invalidArgument, requireId, requireIntInRange } from "../errors.js";
 import { validateItens } from "../items.js";
 import type { Random } from "../random.js";
 import { isoNow, Ledger } from "../store/ledger.js";
@@ -33,7 +33,7 @@ export interface PlantedDefects {
   readonly skipRefund?: boolean;
 }
 
-type PagamentoRow = { id: number; status: StatusPagamento; motivo: string | null };
+type PagamentoRow = { id: number; status: StatusPagamento; motivo: string | null; valor_centavos: number; metodo: string };
 
 /** Pagamentos: charges each order at most once, then asks Estoque to separate it. */
 export class PagamentosService implements ImplOf<PagamentosDefinition> {
@@ -60,6 +60,13 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
       apply: () => {
         const found = this.#pagamento(pedidoId);
         if (found) {
+          // A repeat must be the same charge: anything else is another order claiming this id, never a reason to ship.
+          if (found.valor_centavos !== request.valorCentavos || found.metodo !== request.metodo) {
+            throw failedPrecondition(
+              `pedido ${pedidoId} was already charged ${found.valor_centavos} centavos by ${found.metodo}; ` +
+                `a repeated ProcessarPagamento must ask the same, not ${request.valorCentavos} centavos by ${request.metodo}`,
+            );
+          }
           const ok = found.status === "aprovado";
           if (ok && this.deps.defects?.chargeRepeats) {
             this.deps.store.run("UPDATE pagamentos SET valor_centavos = valor_centavos + ? WHERE id = ?", [request.valorCentavos, found.id]);
@@ -112,7 +119,7 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
   }
 
   #pagamento(pedidoId: number): PagamentoRow | undefined {
-    return this.deps.store.get<PagamentoRow>("SELECT id, status, motivo FROM pagamentos WHERE pedido_id = ?", [pedidoId]);
+    return this.deps.store.get<PagamentoRow>("SELECT id, status, motivo, valor_centavos, metodo FROM pagamentos WHERE pedido_id = ?", [pedidoId]);
   }
 
   #etapa(pagamento: { id: number; status: StatusPagamento }): Etapa {
