@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { CallSlots } from "../../src/transports/grpc/call-slots.js";
 import { Code } from "../../src/transports/codes.js";
 import { RpcError } from "../../src/transports/rpc-error.js";
-import { newScheduler } from "./helpers.js";
+import { newScheduler } from "../middleware/helpers.js";
 
 const live = () => new AbortController().signal;
 
