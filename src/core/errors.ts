@@ -29,3 +29,8 @@ export function requireIntInRange(field: string, value: number, min: number, max
 export function requireId(field: string, value: number): void {
   requireIntInRange(field, value, 1, Number.MAX_SAFE_INTEGER);
 }
+
+/** True if `value` is a positive integer id (what {@link requireId} accepts). */
+export function isId(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= Number.MAX_SAFE_INTEGER;
+}

@@ -1,7 +1,8 @@
 import type { CatalogoDefinition, ListaProdutosResponse, ObterProdutosRequest, ObterProdutosResponse } from "../../gen/ecommerce/v1/catalogo.js";
 import type { EstoqueDefinition } from "../../gen/ecommerce/v1/estoque.js";
 import type { CallContext, ClientOf, ImplOf } from "../../transports/index.js";
-import { invalidArgument, notFound, requireId } from "../errors.js";
+import { invalidArgument, isId, notFound, requireId } from "../errors.js";
+import { rowsByKey } from "../store/rows-by-key.js";
 import type { SqlStore } from "../store/sql-store.js";
 
 /** Dependencies of {@link CatalogoService}. */
@@ -27,9 +28,11 @@ export class CatalogoService implements ImplOf<CatalogoDefinition> {
   /** Names and prices of the requested products, in the order asked. */
   async obterProdutos(request: ObterProdutosRequest): Promise<ObterProdutosResponse> {
     if (request.ids.length === 0) throw invalidArgument("ids must name at least one product");
+    // One query for every well-formed id; the loop then reports the first bad or unknown id, as asked.
+    const found = rowsByKey<ProdutoRow, "id">(this.deps.store, "SELECT id, nome, preco_centavos FROM produtos", "id", request.ids.filter(isId));
     const produtos = request.ids.map((id, i) => {
       requireId(`ids[${i}]`, id);
-      const row = this.deps.store.get<ProdutoRow>("SELECT id, nome, preco_centavos FROM produtos WHERE id = ?", [id]);
+      const row = found.get(id);
       if (!row) throw notFound(`produto ${id} not found`);
       return { id: row.id, nome: row.nome, precoCentavos: row.preco_centavos };
     });

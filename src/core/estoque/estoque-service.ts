@@ -11,7 +11,9 @@ import { runCompensation, runForwardStep } from "../chain-step.js";
 import type { Clock } from "../clock.js";
 import { notFound, requireId, requireIntInRange } from "../errors.js";
 import { validateItens } from "../items.js";
+import { insertRows } from "../store/insert-rows.js";
 import { isoNow, Ledger } from "../store/ledger.js";
+import { rowsByKey } from "../store/rows-by-key.js";
 import type { SqlStore } from "../store/sql-store.js";
 import type { StatusReserva } from "./estoque-store.js";
 
@@ -62,12 +64,13 @@ export class EstoqueService implements ImplOf<EstoqueDefinition> {
         if (shortage) return { ok: false, repeated: false, motivo: shortage, etapa: this.#etapa(pedidoId, status) };
         for (const item of request.itens) {
           this.deps.store.run("UPDATE estoque SET quantidade = quantidade - ? WHERE produto_id = ?", [item.quantidade, item.produtoId]);
-          this.deps.store.run("INSERT INTO itens_reserva (pedido_id, produto_id, quantidade) VALUES (?, ?, ?)", [
-            pedidoId,
-            item.produtoId,
-            item.quantidade,
-          ]);
         }
+        insertRows(
+          this.deps.store,
+          "itens_reserva",
+          ["pedido_id", "produto_id", "quantidade"],
+          request.itens.map((item) => [pedidoId, item.produtoId, item.quantidade]),
+        );
         return { ok: true, repeated: false, etapa: this.#etapa(pedidoId, status) };
       },
       next: () =>
@@ -108,8 +111,14 @@ export class EstoqueService implements ImplOf<EstoqueDefinition> {
 
   /** The first item the stock cannot cover, as a reason; undefined when all fit. */
   #shortage(request: SepararEstoqueRequest): string | undefined {
+    const stock = rowsByKey<{ produto_id: number; quantidade: number }, "produto_id">(
+      this.deps.store,
+      "SELECT produto_id, quantidade FROM estoque",
+      "produto_id",
+      request.itens.map((item) => item.produtoId),
+    );
     for (const item of request.itens) {
-      const row = this.deps.store.get<{ quantidade: number }>("SELECT quantidade FROM estoque WHERE produto_id = ?", [item.produtoId]);
+      const row = stock.get(item.produtoId);
       if (!row) return `estoque insuficiente: produto ${item.produtoId} sem estoque cadastrado`;
       if (row.quantidade < item.quantidade) {
         return `estoque insuficiente: produto ${item.produtoId} (pedido ${item.quantidade}, disponível ${row.quantidade})`;

@@ -1,6 +1,7 @@
 import type { ItemPedido } from "../../gen/ecommerce/v1/common.js";
 import type { Pedido, StatusPedido as StatusPedidoMsg } from "../../gen/ecommerce/v1/pedidos.js";
 import type { Clock } from "../clock.js";
+import { insertRows } from "../store/insert-rows.js";
 import { isoNow } from "../store/ledger.js";
 import type { SqlStore } from "../store/sql-store.js";
 import { NON_TERMINAL_STATUSES, sqlList, type MetodoPagamento, type StatusPedido } from "../vocabulary.js";
@@ -46,14 +47,12 @@ export class PedidosRecords {
       "INSERT INTO pedidos (cliente_id, data_criacao, criado_em_ms, status, valor_total_centavos, metodo_pagamento, chave_idempotencia) VALUES (?, ?, ?, 'pendente', ?, ?, ?)",
       [order.clienteId, isoNow(this.clock), now, order.valorTotal, order.metodo, order.chave],
     );
-    for (const item of order.itens) {
-      this.store.run("INSERT INTO itens_pedido (pedido_id, produto_id, quantidade, preco_unitario_centavos) VALUES (?, ?, ?, ?)", [
-        lastId,
-        item.produtoId,
-        item.quantidade,
-        item.precoUnitarioCentavos,
-      ]);
-    }
+    insertRows(
+      this.store,
+      "itens_pedido",
+      ["pedido_id", "produto_id", "quantidade", "preco_unitario_centavos"],
+      order.itens.map((item) => [lastId, item.produtoId, item.quantidade, item.precoUnitarioCentavos]),
+    );
     this.addHistory(lastId, "pendente", null, now);
     return lastId;
   }
