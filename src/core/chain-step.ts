@@ -78,7 +78,7 @@ export interface CompensationStep {
  */
 export async function runCompensation(step: CompensationStep): Promise<CompensacaoResponse> {
   const { pedidoId, store, ledger } = step;
-  store.tx(() => ledger.markCancelled(pedidoId, step.motivo));
+  ledger.markCancelled(pedidoId, step.motivo);
   const downstream = step.next ? await step.next() : { pedidoId, etapas: [] };
   const etapa = store.tx(() => {
     const undone = step.undo();

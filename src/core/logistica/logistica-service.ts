@@ -45,11 +45,12 @@ export class LogisticaService implements ImplOf<LogisticaDefinition> {
         if (other) throw failedPrecondition(`nota_fiscal_id ${request.notaFiscalId} already ships pedido ${other.pedido_id}`);
         // Rows are never deleted, so the next id is unique and the tracking code can derive from it.
         const id = store.get<{ id: number }>("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM envios")!.id;
+        const envio: EnvioRow = { id, status: "aguardando_envio", codigo_rastreamento: buildCodigoRastreamento(id) };
         store.run(
-          "INSERT INTO envios (id, pedido_id, nota_fiscal_id, data_despacho, codigo_rastreamento, status) VALUES (?, ?, ?, NULL, ?, 'aguardando_envio')",
-          [id, request.pedidoId, request.notaFiscalId, buildCodigoRastreamento(id)],
+          "INSERT INTO envios (id, pedido_id, nota_fiscal_id, data_despacho, codigo_rastreamento, status) VALUES (?, ?, ?, NULL, ?, ?)",
+          [id, request.pedidoId, request.notaFiscalId, envio.codigo_rastreamento, envio.status],
         );
-        return { ok: true, repeated: false, etapa: this.#etapa(this.#envio(request.pedidoId)!) };
+        return { ok: true, repeated: false, etapa: this.#etapa(envio) };
       },
       undo: () => this.#cancel(request.pedidoId) ?? this.#etapa(this.#envio(request.pedidoId)!),
     });

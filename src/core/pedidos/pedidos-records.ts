@@ -109,14 +109,14 @@ export class PedidosRecords {
       .map((r) => r.id);
   }
 
-  /** The order as the wire shows it. */
-  toMessage(row: PedidoRow): Pedido {
+  /** The order as the wire shows it; `itens` if the caller already holds them. */
+  toMessage(row: PedidoRow, itens?: ItemPedido[]): Pedido {
     return {
       id: row.id,
       clienteId: row.cliente_id,
       status: row.status,
       valorTotalCentavos: row.valor_total_centavos,
-      itens: this.itens(row.id),
+      itens: itens ?? this.itens(row.id),
       metodoPagamento: row.metodo_pagamento,
       motivo: row.motivo ?? "",
       criadoEmMs: row.criado_em_ms,

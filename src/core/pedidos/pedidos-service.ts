@@ -1,5 +1,5 @@
 import type { CatalogoDefinition } from "../../gen/ecommerce/v1/catalogo.js";
-import type { ResultadoCheckout } from "../../gen/ecommerce/v1/common.js";
+import type { ItemPedido, ResultadoCheckout } from "../../gen/ecommerce/v1/common.js";
 import type { PagamentosDefinition } from "../../gen/ecommerce/v1/pagamentos.js";
 import type {
   AcompanharPedidoRequest,
@@ -81,20 +81,28 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     if (earlier) return this.drive(earlier.id, context);
 
     const { produtos } = await this.deps.catalogo.obterProdutos({ ids: request.itens.map((i) => i.produtoId) }, context);
-    const itens = request.itens.map((item, i) => ({ ...item, precoUnitarioCentavos: produtos[i]!.precoCentavos }));
+    // Only the three fields, as the rows read back: the drive below answers these without re-reading them.
+    const itens: ItemPedido[] = request.itens.map((item, i) => ({
+      produtoId: item.produtoId,
+      quantidade: item.quantidade,
+      precoUnitarioCentavos: produtos[i]!.precoCentavos,
+    }));
     const valorTotal = itens.reduce((sum, item) => sum + item.quantidade * item.precoUnitarioCentavos, 0);
     if (!Number.isSafeInteger(valorTotal)) throw invalidArgument("itens: the order's total overflows the money range");
     if (valorTotal === 0) throw invalidArgument("itens: the order's total is R$ 0,00; there is nothing to charge");
 
-    const id = this.deps.store.tx(() => {
+    const created = this.deps.store.tx(() => {
       // A concurrent call with the same key may have won while we read the catalog.
       const raced = chave ? this.#records.pedidoByKey(chave) : undefined;
-      if (raced) return raced.id;
-      const created = this.#records.insert({ clienteId: request.clienteId, itens, valorTotal, metodo: request.metodoPagamento, chave });
-      this.#ledger.record({ pedidoId: created, operacao: "CriarPedido", resultado: "pendente" });
-      return created;
+      if (raced) return { id: raced.id, fresh: false };
+      const id = this.#records.insert({ clienteId: request.clienteId, itens, valorTotal, metodo: request.metodoPagamento, chave });
+      this.#ledger.record({ pedidoId: id, operacao: "CriarPedido", resultado: "pendente" });
+      // The drive below starts before any await, so its first attempt is counted in this same transaction.
+      this.#records.countAttempt(id);
+      return { id, fresh: true };
     });
-    return this.drive(id, context);
+    if (!created.fresh) return this.drive(created.id, context);
+    return once(this.#driving, created.id, () => this.#drive(created.id, context, itens));
   }
 
   /** The order with its items and status history. */
@@ -129,24 +137,28 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     return once(this.#driving, pedidoId, () => this.#drive(pedidoId, options));
   }
 
-  async #drive(pedidoId: number, options: CallOptions): Promise<Pedido> {
+  /** `created`: the items of an order this call just created and counted an attempt for. */
+  async #drive(pedidoId: number, options: CallOptions, created?: ItemPedido[]): Promise<Pedido> {
     const row = this.#require(pedidoId);
     if (TERMINAL_STATUSES.has(row.status)) return this.#records.toMessage(row);
     if (row.cancelamento_solicitado) return this.#cancel(pedidoId, row.motivo ?? "cancelado", options);
-    this.deps.store.tx(() => this.#records.countAttempt(pedidoId));
+    // One statement is atomic by itself: no transaction around it.
+    if (!created) this.#records.countAttempt(pedidoId);
+    const itens = created ?? this.#records.itens(pedidoId);
+    let after: PedidoRow | undefined;
     try {
       const result = await this.deps.pagamentos.processarPagamento(
-        { pedidoId, clienteId: row.cliente_id, valorCentavos: row.valor_total_centavos, metodo: row.metodo_pagamento, itens: this.#records.itens(pedidoId) },
+        { pedidoId, clienteId: row.cliente_id, valorCentavos: row.valor_total_centavos, metodo: row.metodo_pagamento, itens },
         options,
       );
-      this.#applyOutcome(pedidoId, result);
+      after = this.#applyOutcome(pedidoId, result);
     } catch (error) {
       this.#recordFailure(pedidoId, "ProcessarPagamento", error);
       // A refusal that no retry can change: undo whatever the chain did and close the order.
       const rpc = RpcError.from(error);
       if (!TRANSIENT_CODES.has(rpc.code)) return this.#cancel(pedidoId, `erro: ${rpc.toString()}`, options);
     }
-    return this.#records.toMessage(this.#records.pedido(pedidoId)!);
+    return this.#records.toMessage(after ?? this.#records.pedido(pedidoId)!, itens);
   }
 
   /**
@@ -162,7 +174,7 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     const row = this.#require(pedidoId);
     if (TERMINAL_STATUSES.has(row.status)) return this.#records.toMessage(row);
     const reason = row.cancelamento_solicitado ? (row.motivo ?? motivo) : motivo;
-    this.deps.store.tx(() => this.#records.requestCancel(pedidoId, reason));
+    this.#records.requestCancel(pedidoId, reason);
     try {
       await this.deps.pagamentos.estornarPagamento({ pedidoId, motivo: reason }, options);
       this.deps.store.tx(() => {
@@ -188,11 +200,12 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     return { createdAtMs: row.criado_em_ms, cancelRequested: row.cancelamento_solicitado === 1 };
   }
 
-  #applyOutcome(pedidoId: number, result: ResultadoCheckout): void {
-    this.deps.store.tx(() => {
+  /** Records the chain's outcome; returns the order's row as it then stands. */
+  #applyOutcome(pedidoId: number, result: ResultadoCheckout): PedidoRow {
+    const after = this.deps.store.tx((): PedidoRow => {
       const row = this.#records.pedido(pedidoId)!;
       // A terminal order stays as it is; a cancellation in progress owns the order now.
-      if (TERMINAL_STATUSES.has(row.status) || row.cancelamento_solicitado) return;
+      if (TERMINAL_STATUSES.has(row.status) || row.cancelamento_solicitado) return row;
       if (result.ok) {
         for (const etapa of result.etapas) {
           const status = STATUS_AFTER_STEP[etapa.servico];
@@ -203,13 +216,16 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
         this.#records.setStatus(pedidoId, "cancelado", result.motivo);
       }
       this.#ledger.record({ pedidoId, operacao: "ProcessarPagamento", resultado: result.ok ? "enviado" : "cancelado", detalhe: result.motivo });
+      // What the UPDATE above wrote (motivo as COALESCE(?, motivo)), so the answer needs no re-read.
+      return result.ok ? { ...row, status: "enviado" } : { ...row, status: "cancelado", motivo: result.motivo ?? row.motivo };
     });
     this.#watchers.notify(pedidoId);
+    return after;
   }
 
   #recordFailure(pedidoId: number, operacao: string, error: unknown): void {
     const rpc = RpcError.from(error);
-    this.deps.store.tx(() => this.#ledger.record({ pedidoId, operacao, resultado: "erro", detalhe: rpc.toString() }));
+    this.#ledger.record({ pedidoId, operacao, resultado: "erro", detalhe: rpc.toString() });
   }
 
   #require(pedidoId: number): PedidoRow {
