@@ -3,6 +3,7 @@ import { constants } from "node:fs";
 import { access, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
+import { RANDOM_ALGORITHM } from "../core/random.js";
 import { exportStores } from "../core/system/stores.js";
 import { readCatalog } from "../data/ecommerce-db.js";
 import { writeFileAtomic } from "../io/write-file-atomic.js";
@@ -26,7 +27,8 @@ Places a seeded workload of orders through the six checkout services, then check
 every invariant over their databases. Exit status 0 iff every invariant holds.
 
   --scenario NAME     a named scenario (--list describes them) or a fault plan file (plan.json); default baseline
-  --seed N            seed of the catalog, the baskets and every random draw (default 1)
+  --seed N            seed of the catalog, the baskets and every random draw (default 1);
+                      draws use ${RANDOM_ALGORITHM}
   --transport T       ${RUN_TRANSPORTS.join(", ")} (default sim: simulated network, virtual time;
                       inproc: direct calls, no faults; a real transport: loopback servers, wall time)
   --orders N          orders to place, 1..1000000 (default 200)
