@@ -19,7 +19,7 @@ function checkObject(json: unknown, decoded: unknown, path: string): void {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw wrongType(path, "an object", json);
   const fields = decoded as Record<string, unknown>;
   for (const [key, value] of Object.entries(json)) {
-    const name = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const name = !key.includes("_") ? key : key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     const at = path ? `${path}.${key}` : key;
     if (!Object.hasOwn(fields, name)) throw new RpcError(Code.INVALID_ARGUMENT, `unknown field ${at}`);
     checkValue(value, fields[name], at);

@@ -58,8 +58,23 @@ export function parseDeadlineHeader(value: string | string[] | undefined): numbe
   return Number(text.trim());
 }
 
+/** A content-type header's media type, lower-cased, and its charset if named. */
+export interface ContentType {
+  readonly type: string;
+  readonly charset: string | undefined;
+}
+
+/** The headers this transport sends itself, parsed once: nearly every call carries one of them. */
+const KNOWN_CONTENT_TYPES = new Map(
+  [JSON_TYPE, `${JSON_TYPE}; charset=utf-8`, `${NDJSON_TYPE}; charset=utf-8`, `${SSE_TYPE}; charset=utf-8`].map((v) => [v, parseAny(v)] as const),
+);
+
 /** The media type of a content-type header, lower-cased, and its charset if named. */
-export function parseContentType(value: string | undefined): { readonly type: string; readonly charset: string | undefined } {
+export function parseContentType(value: string | undefined): ContentType {
+  return (value !== undefined && KNOWN_CONTENT_TYPES.get(value)) || parseAny(value);
+}
+
+function parseAny(value: string | undefined): ContentType {
   const [type = "", ...params] = (value ?? "").split(";");
   let charset: string | undefined;
   for (const param of params) {
