@@ -60,16 +60,15 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       throw new RpcError(Code.INTERNAL, "error serializing request", { cause: error });
     }
     // Aborts with CANCELLED when the caller does, with DEADLINE_EXCEEDED at the deadline.
-    const scope = openCallScope(clock, request);
-    if (scope.signal.aborted) {
-      scope.close();
-      throw scope.signal.reason;
+    const call = new WireCall(clock, request);
+    if (call.signal?.aborted) {
+      const failure = call.failure(undefined);
+      call.end(true);
+      throw failure;
     }
     if (request.deadline !== undefined) headers[DEADLINE_HEADER] = String(Math.max(1, Math.ceil(request.deadline - clock.now())));
-    // undici listens to the scope's signal itself (request and body), so no controller of our own per call.
-    const call = new WireCall(scope);
     try {
-      const response = await agent.request({ origin, path: prefix + request.path, method: "POST", headers, body, signal: scope.signal });
+      const response = await agent.request({ origin, path: prefix + request.path, method: "POST", headers, body, signal: call.signal });
       call.body = response.body;
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       if (!ok) throw errorFromAnswer(response.statusCode, parseOrUndefined(await response.body.text()));
@@ -99,25 +98,47 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   };
 }
 
-/** One request on the wire: its scope (whose abort undici obeys), and its answer's body once it arrived. */
+/**
+ * One request on the wire: the signal undici obeys (request and body, so no
+ * controller of our own per call is needed for that), and its answer's body
+ * once it arrived. With a deadline, the signal is a scope's, aborted at the
+ * deadline too; without one, it is the caller's own signal (an
+ * AbortController per call costs microseconds on loopback), whose reason
+ * {@link WireCall.failure} maps as the scope would.
+ */
 class WireCall {
   #ended = false;
+  readonly #scope: CallScope | undefined;
+  #cancelled: RpcError | undefined;
+  /** What aborts the request: the scope's signal, or the caller's (undefined: nothing can). */
+  readonly signal: AbortSignal | undefined;
   /** The answer's body once headers arrived: dropped when the call ends before reading it all. */
   body: Dispatcher.ResponseData["body"] | undefined;
-  constructor(readonly scope: CallScope) {}
 
-  /** What a failure means to the caller: the scope's reason if it aborted, else the error as an RpcError. */
+  constructor(clock: Clock, request: CallRequest) {
+    this.#scope = request.deadline === undefined ? undefined : openCallScope(clock, request);
+    this.signal = this.#scope?.signal ?? request.signal;
+  }
+
+  /** What a failure means to the caller: the abort's reason if the signal aborted, else the error as an RpcError. */
   failure(error: unknown): RpcError {
-    if (this.scope.signal.aborted) return this.scope.signal.reason as RpcError;
+    if (this.signal?.aborted) return this.#scope ? (this.signal.reason as RpcError) : this.#callerReason();
     if (error instanceof RpcError) return error;
     return new RpcError(Code.UNAVAILABLE, `http transport: ${describe(error)}`, { cause: error });
+  }
+
+  /** The caller's abort as a scope reports it: its DEADLINE_EXCEEDED as is, anything else CANCELLED. */
+  #callerReason(): RpcError {
+    const reason: unknown = this.signal!.reason;
+    const expired = reason instanceof RpcError && reason.code === Code.DEADLINE_EXCEEDED;
+    return (this.#cancelled ??= expired ? reason : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
   }
 
   /** Releases the scope; a request that did not run to its end is cut off. */
   end(completed: boolean): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.scope.close();
+    this.#scope?.close();
     // Stopped before the end of the answer: cut the request off (an unread body would hold its keep-alive socket).
     if (!completed) this.body?.on("error", () => {}).destroy();
   }
@@ -127,7 +148,7 @@ class WireCall {
 async function* readStream(request: CallRequest, body: Readable, call: WireCall): AsyncGenerator<unknown> {
   let completed = false;
   try {
-    const chunks = abortable(body, call.scope.signal);
+    const chunks = call.signal ? abortable(body, call.signal) : body;
     for await (const line of splitLines(chunks)) {
       const value = parseOrUndefined(line);
       if (value === undefined) throw new RpcError(Code.INTERNAL, "error deserializing response: a stream line is not JSON");
