@@ -1,11 +1,12 @@
 import type { ServerResponse } from "node:http";
 import type { Clock } from "../../core/clock.js";
 import type { CallContext, Metadata } from "../call.js";
-import { openCallScope, raceAbort, type CallScope } from "../call-scope.js";
+import { openCallScope, type CallScope } from "../call-scope.js";
 import { Code } from "../codes.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { HttpFailure } from "./http-failure.js";
+import { LazyAbort } from "./lazy-abort.js";
 import { errorBody, HTTP_STATUS_OF_CODE } from "./status.js";
 import { JSON_TYPE, NDJSON_TYPE, SSE_TYPE } from "./wire.js";
 
@@ -24,10 +25,11 @@ export interface ServedCall {
   readonly metadata: Metadata;
   /**
    * Aborts when the client goes away (its reason says CANCELLED, or DEADLINE_EXCEEDED near the deadline).
-   * Given as the request's own controller, the call aborts that one at the deadline too instead of
-   * opening a scope with a second controller (they cost on every call).
+   * Given as the request's own LazyAbort, the call aborts that one at the deadline too instead of
+   * opening a scope with a controller of its own (they cost on every call), and makes no
+   * controller at all unless the handler reads its signal.
    */
-  readonly disconnect: AbortSignal | AbortController;
+  readonly disconnect: AbortSignal | LazyAbort;
   /** The JSON value answered for one response message. */
   readonly toJson: (message: unknown) => unknown;
   /** Status of a unary success. */
@@ -46,15 +48,25 @@ export async function serveCall(call: ServedCall): Promise<void> {
   const { handler, res } = call;
   const { disconnect } = call;
   const scope =
-    disconnect instanceof AbortController
+    disconnect instanceof LazyAbort
       ? openDeadlineScope(call.clock, disconnect, call.deadline)
-      : openCallScope(call.clock, { signal: disconnect, deadline: call.deadline });
-  const context: CallContext = { path: handler.path, signal: scope.signal, deadline: call.deadline, metadata: call.metadata };
+      : signalScope(openCallScope(call.clock, { signal: disconnect, deadline: call.deadline }));
+  const { abort } = scope;
+  const context: CallContext = {
+    path: handler.path,
+    get signal() {
+      return abort.signal;
+    },
+    deadline: call.deadline,
+    metadata: call.metadata,
+  };
   let source: AsyncIterator<unknown> | undefined;
   let finished = false;
   try {
     if (handler.kind === "unary") {
-      const result = await raceAbort(handler.invoke(call.message, context), scope.signal);
+      const invoked = handler.invoke(call.message, context);
+      // The abort first: one that already happened wins over a result that is already there (as raceAbort does).
+      const result = await Promise.race([abort.whenAborted(), invoked]);
       const body = serialize(call, result);
       if (res.destroyed) return;
       res.writeHead(call.status, { "content-type": `${JSON_TYPE}; charset=utf-8`, "content-length": Buffer.byteLength(body) });
@@ -63,7 +75,7 @@ export async function serveCall(call: ServedCall): Promise<void> {
     }
     source = handler.invoke(call.message, context)[Symbol.asyncIterator]();
     // One listener for the whole stream, raced against each step (cheaper than one per message).
-    const aborted = abortedPromise(scope.signal);
+    const aborted = abort.whenAborted();
     // The first message decides the status: an error before it is answered like a unary error.
     let item = await Promise.race([source.next(), aborted]);
     res.writeHead(200, {
@@ -91,16 +103,28 @@ export async function serveCall(call: ServedCall): Promise<void> {
   }
 }
 
-/** The request's own controller as the call's scope, aborted DEADLINE_EXCEEDED at the deadline (if any). */
-function openDeadlineScope(clock: Clock, controller: AbortController, deadline: number | undefined): CallScope {
-  const expire = () => controller.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
+/** What a served call aborts with, and the cleanup of its deadline timer. */
+interface ServedScope {
+  readonly abort: Pick<LazyAbort, "signal" | "whenAborted">;
+  close(): void;
+}
+
+/** The request's own LazyAbort as the call's scope, aborted DEADLINE_EXCEEDED at the deadline (if any). */
+function openDeadlineScope(clock: Clock, abort: LazyAbort, deadline: number | undefined): ServedScope {
+  const expire = () => abort.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
   let cancelTimer = () => {};
-  if (deadline !== undefined && !controller.signal.aborted) {
+  if (deadline !== undefined) {
     const left = deadline - clock.now();
     if (left <= 0) expire();
     else cancelTimer = clock.setTimer(left, expire);
   }
-  return { signal: controller.signal, close: () => cancelTimer() };
+  return { abort, close: () => cancelTimer() };
+}
+
+/** A call scope's signal as a served call's abort. */
+function signalScope(scope: CallScope): ServedScope {
+  const { signal } = scope;
+  return { abort: { signal, whenAborted: () => abortedPromise(signal) }, close: () => scope.close() };
 }
 
 /** Answers an error as its status and JSON body, unless the client is gone or an answer has started. */

@@ -8,6 +8,7 @@ import { lingerThenHangUp, listen } from "./listen.js";
 import { systemClock } from "../system-clock.js";
 import { HttpFailure, noRoute, wrongVerb } from "./http-failure.js";
 import { withDefaults } from "./json-defaults.js";
+import { LazyAbort } from "./lazy-abort.js";
 import { parseJsonObject, readBody, requireJsonContentType } from "./request-body.js";
 import { matchRest, type RestRoutes } from "./rest.js";
 import { sendError, serveCall, type StreamFraming } from "./serve-call.js";
@@ -67,7 +68,7 @@ export async function createHttpServer(router: Router, options: HttpServerOption
     const path = pathOf(req.url);
     const onUnexpectedError = (error: unknown) => options.onUnexpectedError?.(error, path);
     let deadline: number | undefined;
-    const disconnect = new AbortController();
+    const disconnect = new LazyAbort();
     inFlight++;
     res.on("close", () => {
       inFlight--;
