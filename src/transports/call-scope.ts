@@ -22,6 +22,25 @@ export interface CallEnds {
   readonly deadline: number | undefined;
 }
 
+/** A client gone this close to its deadline (or after it) was timed out: its timer fires just before the server's. */
+const DEADLINE_SLACK_MS = 50;
+
+/**
+ * Why a served call ended when its client went away (a wire's cancel or a
+ * closed connection): DEADLINE_EXCEEDED at or near the deadline, else CANCELLED
+ * with `message`.
+ */
+export function clientGoneReason(clock: Clock, deadline: number | undefined, message: string): RpcError {
+  const expired = deadline !== undefined && clock.now() >= deadline - DEADLINE_SLACK_MS;
+  return expired ? new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded") : new RpcError(Code.CANCELLED, message);
+}
+
+/** What an aborted caller signal means for its call: the caller's own DEADLINE_EXCEEDED as is, anything else CANCELLED. */
+export function callerAbortReason(signal: AbortSignal): RpcError {
+  const reason: unknown = signal.reason;
+  return reason instanceof RpcError && reason.code === Code.DEADLINE_EXCEEDED ? reason : new RpcError(Code.CANCELLED, "call cancelled by the caller");
+}
+
 /**
  * The scope's rules without a signal of its own (an AbortController costs
  * microseconds, and a simulated call has several): calls `onAbort` once, with
@@ -38,11 +57,7 @@ export function watchCall(clock: Clock, caller: CallEnds, onAbort: (error: RpcEr
     ended = true;
     onAbort(error);
   };
-  const onCancel = () => {
-    const reason: unknown = signal!.reason;
-    const expired = reason instanceof RpcError && reason.code === Code.DEADLINE_EXCEEDED;
-    end(expired ? reason : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
-  };
+  const onCancel = () => end(callerAbortReason(signal!));
   let cancelTimer = () => {};
   if (signal?.aborted) onCancel();
   else signal?.addEventListener("abort", onCancel, { once: true });

@@ -1,8 +1,7 @@
 import type { ServerUnaryCall, ServerWritableStream, handleServerStreamingCall, handleUnaryCall } from "@grpc/grpc-js";
 import type { Clock } from "../../core/clock.js";
 import type { CallContext } from "../call.js";
-import { openCallScope, raceAbort } from "../call-scope.js";
-import { Code } from "../codes.js";
+import { clientGoneReason, openCallScope, raceAbort } from "../call-scope.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { fromWallDeadline } from "./deadline.js";
@@ -17,13 +16,6 @@ export interface ServeEnv {
   /** The calls in flight: each entry ends its call with `error` and cancels its handler (a server shutting down). */
   readonly inFlight: Set<(error: RpcError) => void>;
 }
-
-/**
- * A cancel that arrives this close to the deadline (or after it) is the
- * deadline: over gRPC the client's own deadline timer fires first and resets
- * the stream before the server's timer, which started a little later.
- */
-const DEADLINE_SLACK_MS = 50;
 
 type AnyServerCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
@@ -49,8 +41,7 @@ function openServerScope(call: AnyServerCall, path: string, env: ServeEnv, settl
   let closed = false;
   const onCancelled = () => {
     if (closed) return;
-    const expired = deadline !== undefined && clock.now() >= deadline - DEADLINE_SLACK_MS;
-    cancel.abort(expired ? new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded") : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+    cancel.abort(clientGoneReason(clock, deadline, "call cancelled by the caller"));
   };
   const stop = (error: RpcError) => {
     settle(error);

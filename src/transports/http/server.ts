@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Clock } from "../../core/clock.js";
 import { Code } from "../codes.js";
 import type { Handler, Router } from "../router.js";
+import { clientGoneReason } from "../call-scope.js";
 import { RpcError } from "../rpc-error.js";
 import { fromJsonStrict } from "./strict-json.js";
 import { lingerThenHangUp, listen } from "./listen.js";
@@ -42,8 +43,6 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** A cancel this close to the deadline (or after it) is the deadline: the client's timer fires just before ours. */
-const DEADLINE_SLACK_MS = 50;
 
 const BODY_VERBS = new Set(["POST", "PUT", "PATCH"]);
 
@@ -74,8 +73,7 @@ export async function createHttpServer(router: Router, options: HttpServerOption
       inFlight--;
       if (closing && inFlight === 0) cutOff();
       if (res.writableFinished) return;
-      const expired = deadline !== undefined && clock.now() >= deadline - DEADLINE_SLACK_MS;
-      disconnect.abort(expired ? new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded") : new RpcError(Code.CANCELLED, "the client went away"));
+      disconnect.abort(clientGoneReason(clock, deadline, "the client went away"));
     });
     try {
       const routed = route(verb, path);

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import { Agent, type Dispatcher } from "undici";
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, CallResponse, Transport } from "../call.js";
-import { openCallScope, raceAbort, type CallScope } from "../call-scope.js";
+import { callerAbortReason, openCallScope, raceAbort, type CallScope } from "../call-scope.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 import { systemClock } from "../system-clock.js";
@@ -129,9 +129,7 @@ class WireCall {
 
   /** The caller's abort as a scope reports it: its DEADLINE_EXCEEDED as is, anything else CANCELLED. */
   #callerReason(): RpcError {
-    const reason: unknown = this.signal!.reason;
-    const expired = reason instanceof RpcError && reason.code === Code.DEADLINE_EXCEEDED;
-    return (this.#cancelled ??= expired ? reason : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+    return (this.#cancelled ??= callerAbortReason(this.signal!));
   }
 
   /** Releases the scope; a request that did not run to its end is cut off. */
