@@ -2,7 +2,6 @@
 import { performance } from "node:perf_hooks";
 import { runCheckout } from "../src/sim/checkout-run.js";
 import { Scheduler } from "../src/sim/scheduler.js";
-import { SCENARIOS } from "../src/sim/scenarios.js";
 import { systemClock } from "../src/transports/system-clock.js";
 
 /** One whole run. */
@@ -38,7 +37,6 @@ export async function simRun(scenario: string, transport: "sim" | "inproc", orde
     transport,
     wallClock: transport === "sim" ? new Scheduler() : systemClock,
     scenario,
-    plan: SCENARIOS[scenario]!.plan({ windowMs: orders * intervalMs }),
     intervalMs,
   });
   const wallMs = performance.now() - started;

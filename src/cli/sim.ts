@@ -116,7 +116,6 @@ await runCli("sim", USAGE, async () => {
     scenario: scenario.name,
     plan: scenario.plan,
     intervalMs,
-    ...(scenario.stockCap !== undefined ? { stockCap: scenario.stockCap } : {}),
     wallClock: systemClock,
     keepTrace: values.trace !== undefined,
     ...(catalog ? { catalog } : {}),
@@ -128,7 +127,7 @@ await runCli("sim", USAGE, async () => {
   const comparison = compare
     ? await compareBalancers(
         runCheckout,
-        { seed, orders, concurrency, transport: values.transport as RunTransport, scenario: scenario.name, plan: scenario.plan, intervalMs, wallClock: systemClock, ...(scenario.stockCap !== undefined ? { stockCap: scenario.stockCap } : {}), ...(catalog ? { catalog } : {}), ...(values.routing ? { routing: values.routing as "client" | "proxy" } : {}) },
+        { seed, orders, concurrency, transport: values.transport as RunTransport, scenario: scenario.name, plan: scenario.plan, intervalMs, wallClock: systemClock, ...(catalog ? { catalog } : {}), ...(values.routing ? { routing: values.routing as "client" | "proxy" } : {}) },
         layout!,
       )
     : undefined;
@@ -159,10 +158,10 @@ function usage<T>(flag: string, parse: () => T): T {
 }
 
 /** A named scenario laid out over the workload's window. */
-function namedScenario(value: string, windowMs: number): { name: string; plan: FaultPlan; stockCap?: number } {
+function namedScenario(value: string, windowMs: number): { name: string; plan: FaultPlan } {
   const named = findScenario(value);
   if (!named) throw new UsageError(`--scenario ${JSON.stringify(value)} is neither a known scenario (${Object.keys(SCENARIOS).join(", ")}) nor a .json plan`);
-  return { name: value, plan: named.plan({ windowMs }), ...(named.stockCap !== undefined ? { stockCap: named.stockCap } : {}) };
+  return { name: value, plan: named.plan({ windowMs }) };
 }
 
 /** A fault plan from a JSON file; a bad plan is a usage error naming each wrong field. */

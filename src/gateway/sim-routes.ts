@@ -59,7 +59,6 @@ export function simRoutes(options: SimRouteOptions): GatewayRoute[] {
           scenario: name,
           plan,
           intervalMs: INTERVAL_MS,
-          ...(scenario.stockCap !== undefined ? { stockCap: scenario.stockCap } : {}),
           wallClock: options.wallClock,
         });
         for (const store of Object.values(run.stores)) store.close();

@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { runCheckout } from "../sim/checkout-run.js";
 import { Scheduler } from "../sim/scheduler.js";
-import { SCENARIOS } from "../sim/scenarios.js";
 import type { LatencySummary } from "../sim/stats.js";
 import { systemClock } from "../transports/system-clock.js";
 
@@ -44,7 +43,6 @@ export async function runCrashComparison(orders = 60, intervalMs = 20): Promise<
       transport,
       wallClock: transport === "sim" ? new Scheduler() : systemClock,
       scenario,
-      plan: SCENARIOS[scenario]!.plan({ windowMs: orders * intervalMs }),
       intervalMs,
     });
     runs.push({

@@ -34,11 +34,11 @@ export interface CheckoutRunOptions {
   readonly transport: RunTransport;
   /** Measures each order's latency as the client sees it on the inproc transport (the CLI passes the system clock). */
   readonly wallClock: Clock;
-  /** The scenario's name, for the report. Default: "baseline". */
+  /** The scenario's name, for the report; a named scenario also gives the defaults of `plan`, `stockCap` and `replicas`. Default: "baseline". */
   readonly scenario?: string;
-  /** Faults to inject (sim transport only). Default: none. */
+  /** Faults to inject. Default: the named scenario's plan over the arrival window (orders x intervalMs), else none. */
   readonly plan?: FaultPlan;
-  /** Caps every product's stock (flash sale). */
+  /** Caps every product's stock (flash sale). Default: the named scenario's cap, else none. */
   readonly stockCap?: number;
   /** Virtual ms between order arrivals on the sim transport. Default: 5. */
   readonly intervalMs?: number;
@@ -79,17 +79,18 @@ const REAL_SETTLE_MS = 300;
 /** Places the seeded workload's orders through the checkout on a transport, with faults, and checks every invariant. */
 export async function runCheckout(options: CheckoutRunOptions): Promise<CheckoutRunResult> {
   const { seed } = options;
-  const plan = options.plan ?? { faults: [] };
+  const named = options.scenario !== undefined ? findScenario(options.scenario) : undefined;
+  const plan = options.plan ?? named?.plan({ windowMs: options.orders * (options.intervalMs ?? DEFAULT_INTERVAL_MS) }) ?? { faults: [] };
   if (options.transport === "inproc" && plan.faults.length > 0) {
     throw new Error("the inproc transport cannot inject faults; use --transport sim (or grpc, http)");
   }
-  const replicas = options.replicas ?? (options.scenario !== undefined ? findScenario(options.scenario)?.replicas : undefined);
+  const replicas = options.replicas ?? named?.replicas;
   const replicated = replicatedServices(replicas);
   if (options.transport === "inproc" && replicated.length > 0) {
     throw new Error("the inproc transport runs one instance per service; use --transport sim (or grpc, http) for replicas");
   }
   const random = createRandom(seed);
-  const catalog = capStock(options.catalog ?? generateCatalog(seed), options.stockCap);
+  const catalog = capStock(options.catalog ?? generateCatalog(seed), options.stockCap ?? named?.stockCap);
   const stores = await createCheckoutStores(catalog);
   const trace = new Trace({ keepLines: options.keepTrace ?? false });
   const scheduler = new Scheduler();
