@@ -5,6 +5,7 @@
  * both sides of every ratio alike.
  */
 import { Bench } from "tinybench";
+import { abRatio, callOf, quantile, type RatioSpread } from "./ab-rounds.js";
 import { directPair, inprocPair, networkPair, simPair } from "./project-pairs.js";
 import { startRawGrpc } from "./raw-grpc.js";
 import { startRawHttp } from "./raw-http.js";
@@ -45,10 +46,23 @@ export interface CallCost {
   readonly sequentialP99Us: number;
   /** Wall µs per call with {@link IN_FLIGHT} calls in flight: the reciprocal of throughput. */
   readonly concurrentUs: number;
-  /** sequentialUs / the baseline's, from the same rounds (null for a baseline). */
+  /**
+   * This transport's time per call / the baseline's (null for a baseline): from the same tinybench
+   * rounds, or with {@link TransportBenchOptions.ab} the median of the A/B rounds' ratios.
+   */
   readonly sequentialRatio: number | null;
-  /** concurrentUs / the baseline's (null for a baseline). */
+  /** The same with {@link IN_FLIGHT} calls in flight (null for a baseline). */
   readonly concurrentRatio: number | null;
+  /** Where the ratios come from: "rounds" (tinybench means) or "ab" (interleaved A/B rounds). */
+  readonly ratioMethod?: "rounds" | "ab";
+  /** With "ab": the spread of the per-round ratios, wall and process CPU time, one at a time and in flight. */
+  readonly ab?: { readonly sequential: AbSpreads; readonly concurrent: AbSpreads };
+}
+
+/** A/B ratios of wall and CPU time. */
+export interface AbSpreads {
+  readonly wall: RatioSpread;
+  readonly cpu: RatioSpread;
 }
 
 /** Options of {@link benchTransports}. */
@@ -59,6 +73,12 @@ export interface TransportBenchOptions {
   readonly timeMs: number;
   /** Calls per concurrent measurement. */
   readonly concurrentCalls: number;
+  /**
+   * When set, the ratio columns come from interleaved A/B rounds of each project transport against its
+   * baseline (`rounds` rounds of `calls` calls per side, see ab-rounds.ts), steadier on a noisy machine
+   * than the ratio of two tinybench means. Default: the tinybench rounds' ratio.
+   */
+  readonly ab?: { readonly rounds: number; readonly calls: number };
 }
 
 /** Measures every case; returns one row per case and call kind. */
@@ -66,6 +86,7 @@ export async function benchTransports(options: TransportBenchOptions): Promise<C
   const pairs = new Map<string, RawPair>();
   for (const c of CASES) pairs.set(c.name, await c.start());
   const samples = new Map<string, { seq: number[]; p99: number[]; conc: number[] }>();
+  const abs = new Map<string, { sequential: AbSpreads; concurrent: AbSpreads }>();
   try {
     for (const c of CASES) for (const call of ["unary", "stream"] as const) await check(pairs.get(c.name)!, call, c.name);
     for (let round = 0; round < options.rounds; round++) {
@@ -76,11 +97,24 @@ export async function benchTransports(options: TransportBenchOptions): Promise<C
           const key = `${c.name}|${call}`;
           const entry = samples.get(key) ?? { seq: [], p99: [], conc: [] };
           samples.set(key, entry);
-          const fn = callOf(pairs.get(c.name)!, call);
+          const fn = callOf(pairs.get(c.name)!, call, STREAM_COUNT);
           const { mean, p99 } = await sequential(fn, options.timeMs);
           entry.seq.push(mean);
           entry.p99.push(p99);
           entry.conc.push(await concurrent(fn, options.concurrentCalls));
+        }
+      }
+    }
+    if (options.ab) {
+      const { rounds, calls } = options.ab;
+      for (const call of ["unary", "stream"] as const) {
+        for (const c of CASES) {
+          if (!c.baseline) continue;
+          const base = callOf(pairs.get(c.baseline)!, call, STREAM_COUNT);
+          const own = callOf(pairs.get(c.name)!, call, STREAM_COUNT);
+          const sequential = await abRatio(base, own, { rounds, calls });
+          const concurrent = await abRatio(base, own, { rounds, calls, inFlight: IN_FLIGHT });
+          abs.set(`${c.name}|${call}`, { sequential, concurrent });
         }
       }
     }
@@ -92,6 +126,7 @@ export async function benchTransports(options: TransportBenchOptions): Promise<C
     for (const c of CASES) {
       const own = samples.get(`${c.name}|${call}`)!;
       const base = c.baseline ? samples.get(`${c.baseline}|${call}`)! : undefined;
+      const ab = abs.get(`${c.name}|${call}`);
       rows.push({
         transport: c.name,
         baseline: c.baseline ?? null,
@@ -99,16 +134,14 @@ export async function benchTransports(options: TransportBenchOptions): Promise<C
         sequentialUs: median(own.seq),
         sequentialP99Us: median(own.p99),
         concurrentUs: median(own.conc),
-        sequentialRatio: base ? median(own.seq) / median(base.seq) : null,
-        concurrentRatio: base ? median(own.conc) / median(base.conc) : null,
+        sequentialRatio: ab ? ab.sequential.wall.ratio : base ? median(own.seq) / median(base.seq) : null,
+        concurrentRatio: ab ? ab.concurrent.wall.ratio : base ? median(own.conc) / median(base.conc) : null,
+        ...(base ? { ratioMethod: ab ? "ab" : "rounds" } : {}),
+        ...(ab ? { ab } : {}),
       });
     }
   }
   return rows;
-}
-
-function callOf(pair: RawPair, call: "unary" | "stream"): () => Promise<unknown> {
-  return call === "unary" ? () => pair.sayHello("bench") : () => pair.streamNumbers(STREAM_COUNT);
 }
 
 /** Each transport must answer right before it is timed: a bench of a broken call measures nothing. */
@@ -140,7 +173,5 @@ async function concurrent(fn: () => Promise<unknown>, calls: number): Promise<nu
 
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return quantile(values, 0.5);
 }
