@@ -1,6 +1,7 @@
 /** Reading the gateway's query and body parameters: each bad one is INVALID_ARGUMENT (HTTP 400) naming it. */
 import { invalidArgument } from "../core/errors.js";
 import type { MessageType } from "../transports/definition.js";
+import { encodeMessage } from "../transports/message-bytes.js";
 
 /** The range an int64 field carries exactly in TypeScript (ts-proto forceLong=number): ±(2^53 - 1). */
 export const INT64_RANGE = { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER } as const;
@@ -59,7 +60,7 @@ export function requireFitsWire<T>(type: MessageType<T>, message: T): void {
   const sent = type.toJSON(message);
   let bytes: Uint8Array;
   try {
-    bytes = type.encode(message).finish();
+    bytes = encodeMessage(type, message);
   } catch (error) {
     // The encoder refuses some values itself (an int32 of 2^32 + 1: "invalid int32: 4294967297").
     throw invalidArgument(`request has a value its field cannot carry: ${(error as Error).message}`);

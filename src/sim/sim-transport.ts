@@ -3,6 +3,7 @@ import type { Clock } from "../core/clock.js";
 import { watchCall } from "../transports/call-scope.js";
 import { Code, codeName } from "../transports/codes.js";
 import type { MethodDefinition } from "../transports/definition.js";
+import { encodeMessage } from "../transports/message-bytes.js";
 import { unknownMethodError } from "../transports/router.js";
 import { errorForCaller, RpcError } from "../transports/rpc-error.js";
 import type { SimNetwork } from "./network/sim-network.js";
@@ -34,7 +35,7 @@ export function createSimTransport(network: SimNetwork, from: string, to: string
       const epoch = caller.epoch;
       const callId = network.nextCallId();
       const sentAt = network.scheduler.now();
-      const bytes = method.requestType.encode(request.message as never).finish();
+      const bytes = encodeMessage(method.requestType, request.message);
       const timeoutMs = request.deadline === undefined ? undefined : request.deadline - caller.clock.now();
       const inbox = new FrameInbox();
       let finished = false;
@@ -150,7 +151,7 @@ function serve(network: SimNetwork, call: Delivery, send: (frame: Frame) => void
       scope.close();
       return fail(new RpcError(Code.INTERNAL, "error deserializing request"));
     }
-    const encode = (result: unknown) => call.method.responseType.encode(result as never).finish();
+    const encode = (result: unknown) => encodeMessage(call.method.responseType, result);
     if (handler.kind === "unary") {
       handler
         .invoke(message, context)

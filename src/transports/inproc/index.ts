@@ -4,6 +4,7 @@ import { openCallScope, raceAbort } from "../call-scope.js";
 import type { MessageType } from "../definition.js";
 import { unknownMethodError, type Router } from "../router.js";
 import { Code } from "../codes.js";
+import { encodeMessage } from "../message-bytes.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { systemClock } from "../system-clock.js";
 
@@ -24,7 +25,7 @@ export interface InProcessOptions {
 export function createInProcessTransport(router: Router, options: InProcessOptions = {}): Transport {
   const codec = options.codec ?? true;
   const clock = options.clock ?? systemClock;
-  const copy = <T>(type: MessageType<T>, message: T): T => (codec ? type.decode(type.encode(message).finish()) : message);
+  const copy = <T>(type: MessageType<T>, message: T): T => (codec ? type.decode(encodeMessage(type, message)) : message);
   const fail = (error: unknown, path: string) => errorForCaller(error, (e) => options.onUnexpectedError?.(e, path));
 
   return {
