@@ -1,6 +1,6 @@
-import { setMaxListeners } from "node:events";
 import type { CallOptions, CallRequest, Interceptor, Transport } from "./call.js";
 import { applyInterceptors } from "./call.js";
+import { NEVER_ABORTED } from "./call-scope.js";
 import { Code } from "./codes.js";
 import type { DeepPartial, MethodDefinition, RequestOf, ResponseOf, ServiceDefinition } from "./definition.js";
 import { methodPath } from "./definition.js";
@@ -59,7 +59,3 @@ async function* streamCall(
   if (!response.stream) throw new RpcError(Code.INTERNAL, `${request.path} (${method.name}) answered one message to a stream call`);
   yield* response.messages;
 }
-
-const NEVER_ABORTED = new AbortController().signal;
-// Every call without a signal listens on this one until it ends; that is bounded by calls in flight, not a leak.
-setMaxListeners(0, NEVER_ABORTED);
