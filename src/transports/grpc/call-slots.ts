@@ -5,7 +5,7 @@ import { RpcError } from "../rpc-error.js";
 interface Waiter {
   readonly deadline: number | undefined;
   readonly admit: () => void;
-  readonly fail: (error: unknown) => void;
+  readonly fail: (error: RpcError) => void;
 }
 
 /** Weight of the newest call in the running estimate of a call's duration. */
@@ -51,26 +51,50 @@ export class CallSlots {
     return this.#typicalMs;
   }
 
-  /** Resolves once the call holds a slot (give it back with `release`); rejects with the signal's reason if it aborts first. */
-  acquire(signal: AbortSignal, deadline: number | undefined): Promise<void> {
-    if (this.#closed) return Promise.reject(new RpcError(Code.UNAVAILABLE, "the grpc transport is closed"));
-    if (signal.aborted) return Promise.reject(signal.reason);
+  /** Takes a free slot at once (true; give it back with `release`), or false when the call must `enqueue`. Throws UNAVAILABLE once closed. */
+  tryAcquire(): boolean {
+    if (this.#closed) throw new RpcError(Code.UNAVAILABLE, "the grpc transport is closed");
     if (this.#busy < this.#limit && this.#waiting.length === 0) {
       this.#busy++;
-      return Promise.resolve();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Queues a call for the next slot: `admit` runs once it holds one, `fail` if
+   * its turn comes with too little time left or the slots close. Returns the
+   * function that takes it out of the queue (the caller gave up); it does
+   * nothing once the call was admitted or failed.
+   */
+  enqueue(deadline: number | undefined, admit: () => void, fail: (error: RpcError) => void): () => void {
+    const waiter: Waiter = { deadline, admit, fail };
+    this.#waiting.push(waiter);
+    return () => {
+      const at = this.#waiting.indexOf(waiter);
+      if (at >= 0) this.#waiting.splice(at, 1);
+    };
+  }
+
+  /** Resolves once the call holds a slot (give it back with `release`); rejects with the signal's reason if it aborts first. */
+  acquire(signal: AbortSignal, deadline: number | undefined): Promise<void> {
+    try {
+      if (signal.aborted && !this.#closed) return Promise.reject(signal.reason);
+      if (this.tryAcquire()) return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
     }
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
-        this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+        leave();
         reject(signal.reason);
       };
-      const waiter: Waiter = {
+      const leave = this.enqueue(
         deadline,
-        admit: () => (signal.removeEventListener("abort", onAbort), resolve()),
-        fail: (error) => (signal.removeEventListener("abort", onAbort), reject(error)),
-      };
+        () => (signal.removeEventListener("abort", onAbort), resolve()),
+        (error) => (signal.removeEventListener("abort", onAbort), reject(error)),
+      );
       signal.addEventListener("abort", onAbort, { once: true });
-      this.#waiting.push(waiter);
     });
   }
 

@@ -23,10 +23,17 @@ export interface Serializers<T> {
   readonly deserialize: (bytes: Buffer) => T;
 }
 
-/** The serializers for `type`: its protobuf `encode(...).finish()` and `decode`. */
+const made = new WeakMap<MessageType<unknown>, Serializers<unknown>>();
+
+/** The serializers for `type`: its protobuf `encode(...).finish()` and `decode`; made once per type, as a client needs them on every call. */
 export function serializers<T>(type: MessageType<T>): Serializers<T> {
-  return {
-    serialize: (message) => toBuffer(type.encode(message).finish()),
-    deserialize: (bytes) => type.decode(fromBuffer(bytes)),
-  };
+  let pair = made.get(type as MessageType<unknown>) as Serializers<T> | undefined;
+  if (pair === undefined) {
+    pair = {
+      serialize: (message) => toBuffer(type.encode(message).finish()),
+      deserialize: (bytes) => type.decode(fromBuffer(bytes)),
+    };
+    made.set(type as MessageType<unknown>, pair as Serializers<unknown>);
+  }
+  return pair;
 }
