@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { intFlag, parseFlags, runCli, UsageError } from "../src/cli/args.js";
-import { abRatio, callOf, describeSpread } from "./ab-rounds.js";
+import { intFlag, parseFlags, runCli } from "../src/cli/args.js";
+import { abRatio, callKindsFlag, callOf, describeSpread, transportFlag } from "./ab-rounds.js";
 import { networkPair } from "./project-pairs.js";
 import type { RawPair } from "./raw-pair.js";
 
@@ -32,10 +32,8 @@ await runCli("ab-commits", USAGE, async () => {
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const base = values.base ?? "HEAD";
-  const name = values.transport ?? "http";
-  if (name !== "http" && name !== "grpc") throw new UsageError(`--transport must be http or grpc, got ${name}`);
-  const kinds = values.call === undefined || values.call === "both" ? (["unary", "stream"] as const) : [values.call];
-  for (const kind of kinds) if (kind !== "unary" && kind !== "stream") throw new UsageError(`--call must be unary, stream or both, got ${kind}`);
+  const name = transportFlag(values.transport);
+  const kinds = callKindsFlag(values.call);
   const rounds = intFlag("rounds", values.rounds, 1, 1000, 40);
   const calls = intFlag("calls", values.calls, 1, 1_000_000, 500);
   const inFlight = intFlag("in-flight", values["in-flight"], 1, 1024, 1);
@@ -50,7 +48,7 @@ await runCli("ab-commits", USAGE, async () => {
     const before: RawPair = await old.networkPair(name);
     const after = await networkPair(name);
     try {
-      for (const kind of kinds as readonly ("unary" | "stream")[]) {
+      for (const kind of kinds) {
         const result = await abRatio(callOf(before, kind, 10), callOf(after, kind, 10), { rounds, calls, inFlight });
         console.log(`${name} ${kind} (${inFlight > 1 ? `${inFlight} in flight` : "one at a time"}, ${rounds} x ${calls} calls per side), working tree / ${base}:`);
         console.log(`  wall ${describeSpread(result.wall).replace("raw", base)}`);

@@ -5,6 +5,7 @@
  * GC debt) lands on both sides of each round's ratio. The answer is the
  * median of the per-round ratios, with their spread.
  */
+import { UsageError } from "../src/cli/args.js";
 import type { RawPair } from "./raw-pair.js";
 
 /** One call kind of a pair, as a function. */
@@ -132,4 +133,18 @@ export function callOf(pair: RawPair, call: "unary" | "stream", streamCount: num
 export function describeSpread(s: RatioSpread): string {
   const f = (x: number) => x.toFixed(2);
   return `${f(s.ratio)}x [min ${f(s.min)}, IQR ${f(s.q1)}-${f(s.q3)}, max ${f(s.max)}; best/best ${f(s.best)}] (raw ${s.baseUs.toFixed(1)} µs, project ${s.ownUs.toFixed(1)} µs)`;
+}
+
+/** The call kinds a `--call` flag names (unary, stream or both; default both). */
+export function callKindsFlag(raw: string | undefined): readonly ("unary" | "stream")[] {
+  if (raw === undefined || raw === "both") return ["unary", "stream"];
+  if (raw !== "unary" && raw !== "stream") throw new UsageError(`--call must be unary, stream or both, got ${raw}`);
+  return [raw];
+}
+
+/** The network transport a `--transport` flag names (http or grpc; default http). */
+export function transportFlag(raw: string | undefined): "http" | "grpc" {
+  const name = raw ?? "http";
+  if (name !== "http" && name !== "grpc") throw new UsageError(`--transport must be http or grpc, got ${name}`);
+  return name;
 }

@@ -6,8 +6,8 @@
  *
  * `--in-flight K` times K calls in flight instead of one at a time (1, the default).
  */
-import { intFlag, parseFlags, runCli, UsageError } from "../src/cli/args.js";
-import { abRatio, callOf, describeSpread } from "./ab-rounds.js";
+import { intFlag, parseFlags, runCli } from "../src/cli/args.js";
+import { abRatio, callKindsFlag, callOf, describeSpread, transportFlag } from "./ab-rounds.js";
 import { networkPair } from "./project-pairs.js";
 import { startRawGrpc } from "./raw-grpc.js";
 import { startRawHttp } from "./raw-http.js";
@@ -30,10 +30,8 @@ await runCli("ab-transport", USAGE, async () => {
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const name = values.transport ?? "http";
-  if (name !== "http" && name !== "grpc") throw new UsageError(`--transport must be http or grpc, got ${name}`);
-  const kinds = values.call === undefined || values.call === "both" ? (["unary", "stream"] as const) : [values.call];
-  for (const kind of kinds) if (kind !== "unary" && kind !== "stream") throw new UsageError(`--call must be unary, stream or both, got ${kind}`);
+  const name = transportFlag(values.transport);
+  const kinds = callKindsFlag(values.call);
   const rounds = intFlag("rounds", values.rounds, 1, 1000, 20);
   const calls = intFlag("calls", values.calls, 1, 1_000_000, 2000);
   const inFlight = intFlag("in-flight", values["in-flight"], 1, 1024, 1);
@@ -41,7 +39,7 @@ await runCli("ab-transport", USAGE, async () => {
   const raw = await PAIRS[name].raw();
   const own = await PAIRS[name].own();
   try {
-    for (const kind of kinds as readonly ("unary" | "stream")[]) {
+    for (const kind of kinds) {
       const result = await abRatio(callOf(raw, kind, streamCount), callOf(own, kind, streamCount), { rounds, calls, inFlight });
       const mode = inFlight > 1 ? `${inFlight} in flight` : "one at a time";
       console.log(`${name} ${kind} (${mode}, ${rounds} x ${calls} calls per side), project/raw:`);
