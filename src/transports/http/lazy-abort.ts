@@ -1,14 +1,25 @@
+import type { Clock } from "../../core/clock.js";
+import { Code } from "../codes.js";
+import { RpcError } from "../rpc-error.js";
+
 /**
  * The abort of one served call whose AbortController is made only when
  * someone asks for its signal: most unary handlers never read it, and an
  * AbortController with its listeners costs microseconds on a loopback call.
+ * It also times the call's deadline, and races the steps of the call (the
+ * handler's result, each streamed message, a wait for 'drain') against the
+ * abort with one promise per step and no listener left behind, so a long
+ * stream holds nothing per message it sent.
  */
 export class LazyAbort {
   #controller: AbortController | undefined;
   #reason: unknown;
   #aborted = false;
+  /** Rejects the step being raced, if any (steps are raced one at a time). */
+  #rejectStep: ((reason: unknown) => void) | undefined;
+  #cancelTimer: (() => void) | undefined;
   #whenAborted: Promise<never> | undefined;
-  #reject: ((reason: unknown) => void) | undefined;
+  #rejectWhenAborted: ((reason: unknown) => void) | undefined;
 
   /** Aborted (with the reason given to {@link abort}) once the call is over for its caller. */
   get signal(): AbortSignal {
@@ -19,25 +30,67 @@ export class LazyAbort {
     return this.#controller.signal;
   }
 
-  /** Aborts once (later calls are ignored): the signal, if made, first, then {@link whenAborted}. */
+  /** True once {@link abort} was called. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** Aborts once (later calls are ignored): the signal, if made, first, then the step being raced. */
   abort(reason: unknown): void {
     if (this.#aborted) return;
     this.#aborted = true;
     this.#reason = reason;
     this.#controller?.abort(reason);
-    this.#reject?.(reason);
+    const reject = this.#rejectStep;
+    this.#rejectStep = undefined;
+    reject?.(reason);
+    this.#rejectWhenAborted?.(reason);
   }
 
-  /** Rejects with the reason when it aborts (at once if it has); never settles otherwise. Its rejection is handled. */
+  /**
+   * Rejects with the reason when it aborts (at once if it has); never settles otherwise. Its rejection
+   * is handled. For racing many steps, {@link race} holds less: each Promise.race against this one
+   * adds a reaction to it that stays until it settles.
+   */
   whenAborted(): Promise<never> {
     if (this.#whenAborted === undefined) {
       this.#whenAborted = this.#aborted
         ? Promise.reject(this.#reason)
         : new Promise<never>((_, reject) => {
-            this.#reject = reject;
+            this.#rejectWhenAborted = reject;
           });
       this.#whenAborted.catch(() => {});
     }
     return this.#whenAborted;
+  }
+
+  /**
+   * Settles like `step`, or rejects with the abort's reason as soon as the
+   * call aborts; an abort that already happened wins over a step already
+   * settled. One step at a time: racing a new step forgets the previous one.
+   */
+  race<T>(step: Promise<T>): Promise<T> {
+    if (this.#aborted) {
+      // Nobody waits for the step any more: its failure is not an unhandled rejection.
+      step.catch(() => {});
+      return Promise.reject(this.#reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#rejectStep = reject;
+      step.then(resolve, reject);
+    });
+  }
+
+  /** Aborts DEADLINE_EXCEEDED at `deadline` on `clock` (at once if it passed); {@link close} stops the timer. */
+  expireAt(clock: Clock, deadline: number): void {
+    const left = deadline - clock.now();
+    if (left <= 0) this.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
+    else this.#cancelTimer = clock.setTimer(left, () => this.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
+  }
+
+  /** Stops the deadline timer, if any. */
+  close(): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
   }
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Clock } from "../../core/clock.js";
 import type { CallContext, Metadata } from "../call.js";
-import { openCallScope, type CallScope } from "../call-scope.js";
+import { openCallScope, raceAbort, type CallScope } from "../call-scope.js";
 import { Code } from "../codes.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
@@ -45,17 +45,14 @@ export interface ServedCall {
  * message as a last line `{"error": {...}}`; an error before it as a status.
  */
 export async function serveCall(call: ServedCall): Promise<void> {
-  const { handler, res } = call;
-  const { disconnect } = call;
-  const scope =
-    disconnect instanceof LazyAbort
-      ? openDeadlineScope(call.clock, disconnect, call.deadline)
-      : signalScope(openCallScope(call.clock, { signal: disconnect, deadline: call.deadline }));
-  const { abort } = scope;
+  const { handler, res, disconnect } = call;
+  const scope: ServedScope = disconnect instanceof LazyAbort ? disconnect : new SignalScope(openCallScope(call.clock, { signal: disconnect, deadline: call.deadline }));
+  if (disconnect instanceof LazyAbort && call.deadline !== undefined) disconnect.expireAt(call.clock, call.deadline);
   const context: CallContext = {
     path: handler.path,
+    // Read from the scope only when the handler asks (a LazyAbort makes its controller then).
     get signal() {
-      return abort.signal;
+      return scope.signal;
     },
     deadline: call.deadline,
     metadata: call.metadata,
@@ -64,28 +61,20 @@ export async function serveCall(call: ServedCall): Promise<void> {
   let finished = false;
   try {
     if (handler.kind === "unary") {
-      const invoked = handler.invoke(call.message, context);
-      // The abort first: one that already happened wins over a result that is already there (as raceAbort does).
-      const result = await Promise.race([abort.whenAborted(), invoked]);
+      const result = await scope.race(handler.invoke(call.message, context));
       const body = serialize(call, result);
       if (res.destroyed) return;
-      res.writeHead(call.status, { "content-type": `${JSON_TYPE}; charset=utf-8`, "content-length": Buffer.byteLength(body) });
+      res.writeHead(call.status, { "content-type": JSON_CONTENT_TYPE, "content-length": Buffer.byteLength(body) });
       res.end(body);
       return;
     }
     source = handler.invoke(call.message, context)[Symbol.asyncIterator]();
-    // One listener for the whole stream, raced against each step (cheaper than one per message).
-    const aborted = abort.whenAborted();
     // The first message decides the status: an error before it is answered like a unary error.
-    let item = await Promise.race([source.next(), aborted]);
-    res.writeHead(200, {
-      "content-type": call.framing === "sse" ? `${SSE_TYPE}; charset=utf-8` : `${NDJSON_TYPE}; charset=utf-8`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    });
+    let item = await scope.race(source.next());
+    res.writeHead(200, call.framing === "sse" ? SSE_HEADERS : NDJSON_HEADERS);
     while (!item.done) {
-      await write(res, frame(call.framing, "message", serialize(call, item.value)), aborted);
-      item = await Promise.race([source.next(), aborted]);
+      if (!write(res, frame(call.framing, "message", serialize(call, item.value)))) await scope.race(drained(res));
+      item = await scope.race(source.next());
     }
     finished = true;
     res.end(call.framing === "sse" ? frame("sse", "end", "{}") : undefined);
@@ -103,28 +92,29 @@ export async function serveCall(call: ServedCall): Promise<void> {
   }
 }
 
-/** What a served call aborts with, and the cleanup of its deadline timer. */
-interface ServedScope {
-  readonly abort: Pick<LazyAbort, "signal" | "whenAborted">;
-  close(): void;
-}
+const JSON_CONTENT_TYPE = `${JSON_TYPE}; charset=utf-8`;
+/** The headers of a streamed answer, built once (node:http only reads them). */
+const NDJSON_HEADERS = { "content-type": `${NDJSON_TYPE}; charset=utf-8`, "cache-control": "no-store", "x-content-type-options": "nosniff" };
+const SSE_HEADERS = { ...NDJSON_HEADERS, "content-type": `${SSE_TYPE}; charset=utf-8` };
 
-/** The request's own LazyAbort as the call's scope, aborted DEADLINE_EXCEEDED at the deadline (if any). */
-function openDeadlineScope(clock: Clock, abort: LazyAbort, deadline: number | undefined): ServedScope {
-  const expire = () => abort.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
-  let cancelTimer = () => {};
-  if (deadline !== undefined) {
-    const left = deadline - clock.now();
-    if (left <= 0) expire();
-    else cancelTimer = clock.setTimer(left, expire);
+/** What a served call aborts with: its signal, the race of each step against the abort, and the cleanup of its deadline timer. */
+type ServedScope = Pick<LazyAbort, "signal" | "race" | "close">;
+
+/** A call scope's signal as a served call's abort (the gateway's path; the transport's server passes a LazyAbort). */
+class SignalScope implements ServedScope {
+  constructor(private readonly scope: CallScope) {}
+
+  get signal(): AbortSignal {
+    return this.scope.signal;
   }
-  return { abort, close: () => cancelTimer() };
-}
 
-/** A call scope's signal as a served call's abort. */
-function signalScope(scope: CallScope): ServedScope {
-  const { signal } = scope;
-  return { abort: { signal, whenAborted: () => abortedPromise(signal) }, close: () => scope.close() };
+  race<T>(step: Promise<T>): Promise<T> {
+    return raceAbort(step, this.scope.signal);
+  }
+
+  close(): void {
+    this.scope.close();
+  }
 }
 
 /** Answers an error as its status and JSON body, unless the client is gone or an answer has started. */
@@ -156,36 +146,31 @@ function frame(framing: StreamFraming, event: "message" | "error" | "end", json:
 }
 
 /**
- * Writes `chunk`; when the socket buffer is full, waits for 'drain' (or the
- * client leaving, or the signal). Lines written in the same turn of the event
- * loop go out together (corked until the next one), not one syscall each.
+ * Writes `chunk`; false when the socket buffer is full (wait for {@link drained}).
+ * Lines written in the same turn of the event loop go out together (corked
+ * until the next tick), not one syscall each.
  */
-async function write(res: ServerResponse, chunk: string, aborted: Promise<never>): Promise<void> {
+function write(res: ServerResponse, chunk: string): boolean {
   if (res.writableCorked === 0) {
     res.cork();
-    setImmediate(() => res.uncork());
+    process.nextTick(uncork, res);
   }
-  if (res.write(chunk)) return;
-  let done = () => {};
-  const drained = new Promise<void>((resolve) => {
-    done = resolve;
+  return res.write(chunk);
+}
+
+function uncork(res: ServerResponse): void {
+  res.uncork();
+}
+
+/** Resolves on 'drain' or when the client leaves, whichever comes first; removes both listeners then. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
     res.once("drain", done);
     res.once("close", done);
   });
-  try {
-    await Promise.race([drained, aborted]);
-  } finally {
-    res.off("drain", done);
-    res.off("close", done);
-  }
-}
-
-/** Rejects with the signal's reason when it aborts (never settles otherwise; rejections are handled). */
-function abortedPromise(signal: AbortSignal): Promise<never> {
-  const promise = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
-  promise.catch(() => {});
-  return promise;
 }

@@ -34,8 +34,10 @@ export function metadataToHeaders(metadata: Metadata): Record<string, string> {
 /** The metadata carried by `x-md-*` request headers (values percent-decoded when they decode). */
 export function metadataFromHeaders(headers: IncomingHttpHeaders): Metadata {
   const metadata: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers)) {
-    if (!name.startsWith(METADATA_PREFIX) || raw === undefined) continue;
+  for (const name in headers) {
+    if (!name.startsWith(METADATA_PREFIX)) continue;
+    const raw = headers[name];
+    if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.join(", ") : raw;
     let decoded = value;
     try {
