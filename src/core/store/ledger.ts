@@ -65,16 +65,24 @@ export class Ledger {
   }
 }
 
+let lastSecond = Number.NaN;
+let secondPrefix = "";
 let lastMs = Number.NaN;
 let lastIso = "";
 
 /** The clock's current time as an ISO-8601 string, the format of every date column. */
 export function isoNow(clock: Clock): string {
-  // Virtual time stands still between events, so the same instant is formatted many times in a row.
-  const ms = clock.now();
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastIso = new Date(ms).toISOString();
+  // Virtual time has fractions of a ms and moves a little between events: a Date
+  // keeps whole ms (truncated), so equal whole ms give equal strings, and within one second
+  // only the last digits change, so the rest is formatted once per second.
+  const ms = Math.trunc(clock.now());
+  if (ms === lastMs) return lastIso;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    secondPrefix = new Date(second * 1000).toISOString().slice(0, -4);
   }
+  lastMs = ms;
+  lastIso = `${secondPrefix}${String(ms - second * 1000).padStart(3, "0")}Z`;
   return lastIso;
 }
