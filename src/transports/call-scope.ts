@@ -60,28 +60,52 @@ export function callerAbortReason(signal: AbortSignal): RpcError {
  * that stops watching (the timer and the listener); call it in `finally`.
  */
 export function watchCall(clock: Clock, caller: CallEnds, onAbort: (error: RpcError) => void): () => void {
-  const { signal, deadline } = caller;
-  let ended = false;
-  const end = (error: RpcError) => {
-    if (ended) return;
-    ended = true;
-    onAbort(error);
-  };
-  const onCancel = () => end(callerAbortReason(signal!));
-  let cancelTimer = () => {};
-  const listens = signal !== undefined && signal !== NEVER_ABORTED;
-  if (signal?.aborted) onCancel();
-  else if (listens) signal.addEventListener("abort", onCancel, { once: true });
-  if (deadline !== undefined && !ended) {
-    const expire = () => end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
+  const watch = new CallWatch(clock, caller, onAbort);
+  return () => watch.stop();
+}
+
+/**
+ * {@link watchCall}'s state, a class with methods rather than closures: it runs
+ * on every call, and under tsx each named closure costs a defineProperty (of
+ * its name) every time it is made. It listens as an EventListener object.
+ */
+class CallWatch {
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort: (error: RpcError) => void;
+  #ended = false;
+  #cancelTimer: (() => void) | undefined;
+
+  constructor(clock: Clock, { signal, deadline }: CallEnds, onAbort: (error: RpcError) => void) {
+    this.#onAbort = onAbort;
+    if (signal?.aborted) {
+      this.#end(callerAbortReason(signal));
+      return;
+    }
+    if (signal !== undefined && signal !== NEVER_ABORTED) {
+      this.#signal = signal;
+      signal.addEventListener("abort", this, { once: true });
+    }
+    if (deadline === undefined) return;
     const left = deadline - clock.now();
-    if (left <= 0) expire();
-    else cancelTimer = clock.setTimer(left, expire);
+    if (left <= 0) this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
+    else this.#cancelTimer = clock.setTimer(left, () => this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
   }
-  return () => {
-    cancelTimer();
-    if (listens) signal.removeEventListener("abort", onCancel);
-  };
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.#end(callerAbortReason(this.#signal!));
+  }
+
+  stop(): void {
+    this.#cancelTimer?.();
+    this.#signal?.removeEventListener("abort", this);
+  }
+
+  #end(error: RpcError): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#onAbort(error);
+  }
 }
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
