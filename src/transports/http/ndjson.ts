@@ -1,26 +1,40 @@
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 
-/** Longest line a streamed answer may hold before the client gives up on it. Default of {@link splitLines}. */
+/** Longest line a streamed answer may hold before the client gives up on it. Default of {@link LineSplitter}. */
 export const MAX_LINE_CHARS = 64 << 20;
 
 /**
- * Splits a byte stream into its lines (UTF-8, `\n`-terminated; `\r\n` too),
- * skipping blank ones; the last line needs no terminator.
+ * Splits a byte stream, fed chunk by chunk, into its lines (UTF-8,
+ * `\n`-terminated; `\r\n` too), skipping blank ones; the last line needs no
+ * terminator. Synchronous, so a reader can decode a chunk's lines as it gets it.
  */
-export async function* splitLines(chunks: AsyncIterable<Uint8Array>, maxLineChars = MAX_LINE_CHARS): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const chunk of chunks) {
-    pending += decoder.decode(chunk, { stream: true });
+export class LineSplitter {
+  readonly #decoder = new TextDecoder();
+  #pending = "";
+
+  constructor(private readonly maxLineChars = MAX_LINE_CHARS) {}
+
+  /** The lines `chunk` completes; throws RESOURCE_EXHAUSTED when an unfinished line grows past the limit. */
+  push(chunk: Uint8Array): string[] {
+    const text = this.#pending + this.#decoder.decode(chunk, { stream: true });
+    const lines: string[] = [];
+    let start = 0;
     let newline: number;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
-      if (line !== "") yield line;
+    while ((newline = text.indexOf("\n", start)) >= 0) {
+      const line = text.slice(start, newline).trim();
+      if (line !== "") lines.push(line);
+      start = newline + 1;
     }
-    if (pending.length > maxLineChars) throw new RpcError(Code.RESOURCE_EXHAUSTED, `a streamed message is longer than ${maxLineChars} characters`);
+    this.#pending = start === 0 ? text : text.slice(start);
+    if (this.#pending.length > this.maxLineChars) throw new RpcError(Code.RESOURCE_EXHAUSTED, `a streamed message is longer than ${this.maxLineChars} characters`);
+    return lines;
   }
-  const last = (pending + decoder.decode()).trim();
-  if (last !== "") yield last;
+
+  /** The last line, if the stream did not end with a newline. */
+  end(): string | undefined {
+    const last = (this.#pending + this.#decoder.decode()).trim();
+    this.#pending = "";
+    return last === "" ? undefined : last;
+  }
 }
