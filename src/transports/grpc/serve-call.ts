@@ -1,7 +1,9 @@
 import type { ServerUnaryCall, ServerWritableStream, handleServerStreamingCall, handleUnaryCall } from "@grpc/grpc-js";
 import type { Clock } from "../../core/clock.js";
-import type { CallContext } from "../call.js";
-import { clientGoneReason, openCallScope, raceAbort } from "../call-scope.js";
+import type { CallContext, Metadata } from "../call.js";
+import { clientGoneReason } from "../call-scope.js";
+import { Code } from "../codes.js";
+import { LazyAbort } from "../http/lazy-abort.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { fromWallDeadline } from "./deadline.js";
@@ -22,42 +24,55 @@ type AnyServerCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<un
 /** The handler's view of one grpc-js server call, and the cleanup that goes with it. */
 interface ServerScope {
   readonly context: CallContext;
-  /** Aborts on cancel, disconnect, deadline or shutdown, with an RpcError as its reason. */
-  readonly signal: AbortSignal;
-  /** Detaches from the grpc-js call; after it, a late 'cancelled' event is ignored. */
+  /** Aborts on cancel, disconnect, deadline or shutdown, with an RpcError as its reason; race each step of the call against it. */
+  readonly abort: LazyAbort;
+  /** Detaches from the grpc-js call; after it, a late 'cancelled' event or the deadline is ignored. */
   close(): void;
 }
 
 /**
- * Opens the scope of a server call: its signal aborts when the client cancels
- * or disconnects (grpc-js 'cancelled'), at the deadline (timed on the clock),
- * and when the server shuts down, after `settle` has sent the caller that error.
+ * Opens the scope of a server call: it aborts when the client cancels or
+ * disconnects (grpc-js 'cancelled'), at the deadline (timed on the clock), and
+ * when the server shuts down, after `settle` has sent the caller that error.
+ * The signal's AbortController and the metadata's conversion are made only if
+ * the handler reads them (a unary handler like the Greeter reads neither, and
+ * each costs microseconds on a loopback call).
  */
 function openServerScope(call: AnyServerCall, path: string, env: ServeEnv, settle: (error: RpcError) => void): ServerScope {
   const { clock } = env;
   const deadline = fromWallDeadline(call.getDeadline(), clock);
-  const cancel = new AbortController();
+  const abort = new LazyAbort();
   // grpc-js also emits 'cancelled' after a call ends normally; `closed` makes that a no-op.
   let closed = false;
   const onCancelled = () => {
-    if (closed) return;
-    cancel.abort(clientGoneReason(clock, deadline, "call cancelled by the caller"));
+    if (!closed) abort.abort(clientGoneReason(clock, deadline, "call cancelled by the caller"));
   };
   const stop = (error: RpcError) => {
     settle(error);
-    cancel.abort(error);
+    // The handler hears of it as of any cancel; its caller already has `error`.
+    abort.abort(new RpcError(Code.CANCELLED, "call cancelled by the caller"));
   };
   call.on("cancelled", onCancelled);
   env.inFlight.add(stop);
   if (call.cancelled) onCancelled();
-  const scope = openCallScope(clock, { signal: cancel.signal, deadline });
-  const context: CallContext = { path, signal: scope.signal, deadline, metadata: fromGrpcMetadata(call.metadata) };
+  if (deadline !== undefined) abort.expireAt(clock, deadline);
+  let metadata: Metadata | undefined;
+  const context: CallContext = {
+    path,
+    get signal() {
+      return abort.signal;
+    },
+    deadline,
+    get metadata() {
+      return (metadata ??= fromGrpcMetadata(call.metadata));
+    },
+  };
   return {
     context,
-    signal: scope.signal,
+    abort,
     close() {
       closed = true;
-      scope.close();
+      abort.close();
       call.off("cancelled", onCancelled);
       env.inFlight.delete(stop);
     },
@@ -81,12 +96,17 @@ export function unaryCall(handler: Extract<Handler, { kind: "unary" }>, env: Ser
     } catch (error) {
       result = Promise.reject(error);
     }
-    raceAbort(result, scope.signal)
-      .then(
-        (message) => settle(null, message),
-        (error: unknown) => settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path))),
-      )
-      .finally(() => scope.close());
+    // An abort (cancel, deadline, shutdown) that came first is the answer; the handler's later result is ignored.
+    scope.abort.race(result).then(
+      (message) => {
+        scope.close();
+        settle(null, message);
+      },
+      (error: unknown) => {
+        scope.close();
+        settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
+      },
+    );
   };
 }
 
@@ -117,9 +137,9 @@ async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv
   try {
     source = handler.invoke(call.request, scope.context)[Symbol.asyncIterator]();
     while (true) {
-      const item = await raceAbort(source.next(), scope.signal);
+      const item = await scope.abort.race(source.next());
       if (item.done) break;
-      if (!call.write(item.value)) await drained(call, scope.signal);
+      if (!call.write(item.value)) await drained(call, scope.abort);
     }
     finished = true;
     scope.close();
@@ -134,9 +154,9 @@ async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv
   }
 }
 
-/** Resolves on the stream's next 'drain'; rejects with the signal's reason if it aborts first. */
-function drained(call: ServerWritableStream<unknown, unknown>, signal: AbortSignal): Promise<void> {
+/** Resolves on the stream's next 'drain'; rejects with the abort's reason if that comes first. */
+function drained(call: ServerWritableStream<unknown, unknown>, abort: LazyAbort): Promise<void> {
   let onDrain = () => {};
   const drain = new Promise<void>((resolve) => call.once("drain", (onDrain = resolve)));
-  return raceAbort(drain, signal).finally(() => call.off("drain", onDrain));
+  return abort.race(drain).finally(() => call.off("drain", onDrain));
 }
