@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, CallResponse } from "../call.js";
-import { callerAbortReason } from "../call-scope.js";
+import { callerAbortReason, NEVER_ABORTED } from "../call-scope.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 import { LineSplitter } from "./ndjson.js";
@@ -50,8 +50,11 @@ export class WireCall implements Dispatcher.DispatchHandler {
       this.abort(callerAbortReason(signal));
       return;
     }
-    signal.addEventListener("abort", this);
-    this.#watching = true;
+    // The shared signal of calls made without one never aborts: a listener on it would cost every call in flight.
+    if (signal !== NEVER_ABORTED) {
+      signal.addEventListener("abort", this);
+      this.#watching = true;
+    }
     if (deadline === undefined) return;
     const left = deadline - clock.now();
     if (left <= 0) this.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
