@@ -21,75 +21,90 @@ export interface ServeEnv {
 
 type AnyServerCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
-/** The handler's view of one grpc-js server call, and the cleanup that goes with it. */
-interface ServerScope {
-  readonly context: CallContext;
-  /** Aborts on cancel, disconnect, deadline or shutdown, with an RpcError as its reason; race each step of the call against it. */
-  readonly abort: LazyAbort;
-  /** Detaches from the grpc-js call; after it, a late 'cancelled' event or the deadline is ignored. */
-  close(): void;
-}
-
 /**
- * Opens the scope of a server call: it aborts when the client cancels or
- * disconnects (grpc-js 'cancelled'), at the deadline (timed on the clock), and
- * when the server shuts down, after `settle` has sent the caller that error.
- * The signal's AbortController and the metadata's conversion are made only if
- * the handler reads them (a unary handler like the Greeter reads neither, and
- * each costs microseconds on a loopback call).
+ * The handler's view of one grpc-js server call, and the cleanup that goes
+ * with it. Its abort fires when the client cancels or disconnects (grpc-js
+ * 'cancelled'), at the deadline (timed on the clock), and when the server shuts
+ * down, after `settle` has sent the caller that error. The signal's
+ * AbortController and the metadata's conversion are made only if the handler
+ * reads them (a unary handler like the Greeter reads neither, and each costs
+ * microseconds on a loopback call). The call is answered once, by `settle`.
+ * A class rather than closures: tsx's keepNames renames every named function
+ * made per call with defineProperty.
  */
-function openServerScope(call: AnyServerCall, path: string, env: ServeEnv, settle: (error: RpcError) => void): ServerScope {
-  const { clock } = env;
-  const deadline = fromWallDeadline(call.getDeadline(), clock);
-  const abort = new LazyAbort();
+class ServerScope {
+  /** Aborts on cancel, disconnect, deadline or shutdown, with an RpcError as its reason; race each step of the call against it. */
+  readonly abort = new LazyAbort();
+  readonly context: CallContext;
+  readonly #call: AnyServerCall;
+  readonly #env: ServeEnv;
+  readonly #deadline: number | undefined;
+  readonly #onCancelled: () => void;
+  readonly #stop: (error: RpcError) => void;
+  readonly #answer: (error: RpcError | null, message?: unknown) => void;
   // grpc-js also emits 'cancelled' after a call ends normally; `closed` makes that a no-op.
-  let closed = false;
-  const onCancelled = () => {
-    if (!closed) abort.abort(clientGoneReason(clock, deadline, "call cancelled by the caller"));
-  };
-  const stop = (error: RpcError) => {
-    settle(error);
-    // The handler hears of it as of any cancel; its caller already has `error`.
-    abort.abort(new RpcError(Code.CANCELLED, "call cancelled by the caller"));
-  };
-  call.on("cancelled", onCancelled);
-  env.inFlight.add(stop);
-  if (call.cancelled) onCancelled();
-  if (deadline !== undefined) abort.expireAt(clock, deadline);
-  let metadata: Metadata | undefined;
-  const context: CallContext = {
-    path,
-    get signal() {
-      return abort.signal;
-    },
-    deadline,
-    get metadata() {
-      return (metadata ??= fromGrpcMetadata(call.metadata));
-    },
-  };
-  return {
-    context,
-    abort,
-    close() {
-      closed = true;
-      abort.close();
-      call.off("cancelled", onCancelled);
-      env.inFlight.delete(stop);
-    },
-  };
+  #closed = false;
+  #settled = false;
+  #metadata: Metadata | undefined;
+
+  /** `answer` sends the caller the call's error (a status) or its unary message (a stream's end when there is none). */
+  constructor(call: AnyServerCall, path: string, env: ServeEnv, answer: (error: RpcError | null, message?: unknown) => void) {
+    this.#call = call;
+    this.#env = env;
+    this.#answer = answer;
+    const deadline = (this.#deadline = fromWallDeadline(call.getDeadline(), env.clock));
+    this.#onCancelled = () => this.#cancelled();
+    this.#stop = (error) => {
+      this.settle(error);
+      // The handler hears of it as of any cancel; its caller already has `error`.
+      this.abort.abort(new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+    };
+    call.on("cancelled", this.#onCancelled);
+    env.inFlight.add(this.#stop);
+    if (call.cancelled) this.#cancelled();
+    if (deadline !== undefined) this.abort.expireAt(env.clock, deadline);
+    const scope = this;
+    this.context = {
+      path,
+      get signal() {
+        return scope.abort.signal;
+      },
+      deadline,
+      get metadata() {
+        return scope.#requestMetadata();
+      },
+    };
+  }
+
+  #cancelled(): void {
+    if (!this.#closed) this.abort.abort(clientGoneReason(this.#env.clock, this.#deadline, "call cancelled by the caller"));
+  }
+
+  #requestMetadata(): Metadata {
+    return (this.#metadata ??= fromGrpcMetadata(this.#call.metadata));
+  }
+
+  /** Answers the caller, once: later answers (a result after an abort, an abort after the result) are dropped. */
+  settle(error: RpcError | null, message?: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#answer(error, message);
+  }
+
+  /** Detaches from the grpc-js call; after it, a late 'cancelled' event or the deadline is ignored. Safe to call more than once. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.abort.close();
+    this.#call.off("cancelled", this.#onCancelled);
+    this.#env.inFlight.delete(this.#stop);
+  }
 }
 
 /** Adapts a unary handler to grpc-js: its answer, or its error as a status safe for the caller. */
 export function unaryCall(handler: Extract<Handler, { kind: "unary" }>, env: ServeEnv): handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
-    let settled = false;
-    const settle = (error: RpcError | null, message?: unknown) => {
-      if (settled) return;
-      settled = true;
-      if (error) callback(toGrpcStatus(error));
-      else callback(null, message);
-    };
-    const scope = openServerScope(call, handler.path, env, settle);
+    const scope = new ServerScope(call, handler.path, env, (error, message) => (error ? callback(toGrpcStatus(error)) : callback(null, message)));
     let result: Promise<unknown>;
     try {
       result = handler.invoke(call.request, scope.context);
@@ -100,11 +115,11 @@ export function unaryCall(handler: Extract<Handler, { kind: "unary" }>, env: Ser
     scope.abort.race(result).then(
       (message) => {
         scope.close();
-        settle(null, message);
+        scope.settle(null, message);
       },
       (error: unknown) => {
         scope.close();
-        settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
+        scope.settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
       },
     );
   };
@@ -123,15 +138,8 @@ export function serverStreamCall(handler: Extract<Handler, { kind: "stream" }>, 
 }
 
 async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv, call: ServerWritableStream<unknown, unknown>): Promise<void> {
-  let settled = false;
   // After a cancel grpc-js has already closed the call and ignores what is sent.
-  const settle = (error: RpcError | null) => {
-    if (settled) return;
-    settled = true;
-    if (error) call.emit("error", toGrpcStatus(error));
-    else call.end();
-  };
-  const scope = openServerScope(call, handler.path, env, settle);
+  const scope = new ServerScope(call, handler.path, env, (error) => (error ? call.emit("error", toGrpcStatus(error)) : call.end()));
   let source: AsyncIterator<unknown> | undefined;
   let finished = false;
   try {
@@ -143,10 +151,10 @@ async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv
     }
     finished = true;
     scope.close();
-    settle(null);
+    scope.settle(null);
   } catch (error) {
     scope.close();
-    settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
+    scope.settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
   } finally {
     scope.close();
     // Stopped early (cancel, deadline, shutdown): stop the handler too. A pending next() settles first.
