@@ -330,7 +330,7 @@ function deserializeError(cause: unknown): RpcError {
 }
 
 /** JSON.parse, or undefined for text that is not JSON. */
-export function parseOrUndefined(text: string): unknown {
+function parseOrUndefined(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
