@@ -23,25 +23,28 @@ type AnyServerCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<un
 
 /**
  * The handler's view of one grpc-js server call, and the cleanup that goes
- * with it. Its abort fires when the client cancels or disconnects (grpc-js
- * 'cancelled'), at the deadline (timed on the clock), and when the server shuts
- * down, after `settle` has sent the caller that error. The signal's
- * AbortController and the metadata's conversion are made only if the handler
- * reads them (a unary handler like the Greeter reads neither, and each costs
- * microseconds on a loopback call). The call is answered once, by `settle`.
- * A class rather than closures: tsx's keepNames renames every named function
- * made per call with defineProperty.
+ * with it. The call ends early when the client cancels or disconnects (grpc-js
+ * 'cancelled'), at the deadline (timed on the clock), or when the server shuts
+ * down: the caller is answered with why at once (an abort that came first wins
+ * over a result already there), the handler's signal aborts, and what the
+ * handler yields or returns later is dropped. So the handler's steps need no
+ * race against the abort, which cost a promise per call and per streamed message.
+ *
+ * The signal's AbortController and the metadata's conversion are made only if
+ * the handler reads them (a unary handler like the Greeter reads neither, and
+ * each costs microseconds on a loopback call). A class rather than closures:
+ * tsx's keepNames renames every named function made per call with defineProperty.
  */
 class ServerScope {
-  /** Aborts on cancel, disconnect, deadline or shutdown, with an RpcError as its reason; race each step of the call against it. */
+  /** Aborts when the call ends early, with an RpcError as its reason: the handler's signal. */
   readonly abort = new LazyAbort();
   readonly context: CallContext;
   readonly #call: AnyServerCall;
   readonly #env: ServeEnv;
-  readonly #deadline: number | undefined;
   readonly #onCancelled: () => void;
   readonly #stop: (error: RpcError) => void;
   readonly #answer: (error: RpcError | null, message?: unknown) => void;
+  #cancelTimer: (() => void) | undefined;
   // grpc-js also emits 'cancelled' after a call ends normally; `closed` makes that a no-op.
   #closed = false;
   #settled = false;
@@ -52,17 +55,15 @@ class ServerScope {
     this.#call = call;
     this.#env = env;
     this.#answer = answer;
-    const deadline = (this.#deadline = fromWallDeadline(call.getDeadline(), env.clock));
-    this.#onCancelled = () => this.#cancelled();
+    const deadline = fromWallDeadline(call.getDeadline(), env.clock);
+    this.#onCancelled = () => this.#end(clientGoneReason(env.clock, deadline, "call cancelled by the caller"));
     this.#stop = (error) => {
       this.settle(error);
       // The handler hears of it as of any cancel; its caller already has `error`.
-      this.abort.abort(new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+      this.#end(new RpcError(Code.CANCELLED, "call cancelled by the caller"));
     };
     call.on("cancelled", this.#onCancelled);
     env.inFlight.add(this.#stop);
-    if (call.cancelled) this.#cancelled();
-    if (deadline !== undefined) this.abort.expireAt(env.clock, deadline);
     const scope = this;
     this.context = {
       path,
@@ -74,10 +75,24 @@ class ServerScope {
         return scope.#requestMetadata();
       },
     };
+    if (call.cancelled) this.#onCancelled();
+    else if (deadline !== undefined) {
+      const left = deadline - env.clock.now();
+      if (left <= 0) this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
+      else this.#cancelTimer = env.clock.setTimer(left, () => this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
+    }
   }
 
-  #cancelled(): void {
-    if (!this.#closed) this.abort.abort(clientGoneReason(this.#env.clock, this.#deadline, "call cancelled by the caller"));
+  /** True once the call ended early: its caller has been answered and the handler's signal aborted. */
+  get ended(): boolean {
+    return this.abort.aborted;
+  }
+
+  #end(reason: RpcError): void {
+    if (this.#closed) return;
+    this.abort.abort(reason);
+    this.settle(reason);
+    this.close();
   }
 
   #requestMetadata(): Metadata {
@@ -95,7 +110,7 @@ class ServerScope {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.abort.close();
+    this.#cancelTimer?.();
     this.#call.off("cancelled", this.#onCancelled);
     this.#env.inFlight.delete(this.#stop);
   }
@@ -111,8 +126,7 @@ export function unaryCall(handler: Extract<Handler, { kind: "unary" }>, env: Ser
     } catch (error) {
       result = Promise.reject(error);
     }
-    // An abort (cancel, deadline, shutdown) that came first is the answer; the handler's later result is ignored.
-    scope.abort.race(result).then(
+    result.then(
       (message) => {
         scope.close();
         scope.settle(null, message);
@@ -145,7 +159,9 @@ async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv
   try {
     source = handler.invoke(call.request, scope.context)[Symbol.asyncIterator]();
     while (true) {
-      const item = await scope.abort.race(source.next());
+      const item = await source.next();
+      // Ended early while the handler worked: the caller has its answer; what came is dropped.
+      if (scope.ended) return;
       if (item.done) break;
       if (!call.write(item.value)) await drained(call, scope.abort);
     }
@@ -157,12 +173,12 @@ async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv
     scope.settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
   } finally {
     scope.close();
-    // Stopped early (cancel, deadline, shutdown): stop the handler too. A pending next() settles first.
+    // Stopped early (cancel, deadline, shutdown, a failed write): stop the handler too.
     if (!finished) void source?.return?.()?.catch(() => {});
   }
 }
 
-/** Resolves on the stream's next 'drain'; rejects with the abort's reason if that comes first. */
+/** Resolves on the stream's next 'drain'; rejects with the abort's reason if the call ends first (a reader that stopped never drains). */
 function drained(call: ServerWritableStream<unknown, unknown>, abort: LazyAbort): Promise<void> {
   let onDrain = () => {};
   const drain = new Promise<void>((resolve) => call.once("drain", (onDrain = resolve)));
