@@ -41,7 +41,7 @@ await runCli("ab-commits", USAGE, async () => {
   const root = resolve(import.meta.dirname, "..");
   const dir = mkdtempSync(join(tmpdir(), "ab-commits-"));
   try {
-    const archive = execFileSync("git", ["-C", root, "archive", base, "src", "bench", "package.json", "tsconfig.json"]);
+    const archive = execFileSync("git", ["-C", root, "archive", base, "src", "bench", "package.json", "tsconfig.json"], { maxBuffer: 1 << 30 });
     execFileSync("tar", ["-x", "-C", dir], { input: archive });
     symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
     const old = (await import(pathToFileURL(join(dir, "bench", "project-pairs.ts")).href)) as { networkPair: typeof networkPair };

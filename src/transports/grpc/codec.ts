@@ -1,10 +1,23 @@
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { MessageType } from "../definition.js";
 
 /** 4 MiB, gRPC's usual message size limit. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-/** A Buffer over the same memory as `bytes` (no copy), as grpc-js wants to send. */
+/**
+ * Typed arrays of up to this many bytes live on V8's heap (its
+ * typed_array_max_size_in_heap): reading their `.buffer` moves them off it,
+ * which costs about a microsecond, several times a copy of the bytes.
+ */
+const ON_HEAP_MAX_BYTES = 64;
+
+/** `bytes` as the Buffer grpc-js wants to send: a pooled copy when small (see ON_HEAP_MAX_BYTES), else a view of the same memory. */
 export function toBuffer(bytes: Uint8Array): Buffer {
+  if (bytes.byteLength <= ON_HEAP_MAX_BYTES) {
+    const copy = Buffer.allocUnsafe(bytes.byteLength);
+    copy.set(bytes);
+    return copy;
+  }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -25,12 +38,32 @@ export interface Serializers<T> {
 
 const made = new WeakMap<MessageType<unknown>, Serializers<unknown>>();
 
+/** ts-proto's `encode`, which writes into the writer it is given (the definition's type leaves that argument out). */
+type EncodeInto<T> = (message: T, writer: BinaryWriter) => BinaryWriter;
+
+/**
+ * One writer for every message this process sends: encoding is synchronous, and
+ * `finish()` hands back a copy and resets it. A fresh BinaryWriter per message
+ * allocated (and zeroed) a 128-byte buffer and a DataView each time.
+ */
+let writer = new BinaryWriter();
+
+function encode<T>(type: MessageType<T>, message: T): Uint8Array {
+  try {
+    return (type.encode as unknown as EncodeInto<T>)(message, writer).finish();
+  } catch (error) {
+    // A message that failed half-way left bytes (and maybe an open fork) behind.
+    writer = new BinaryWriter();
+    throw error;
+  }
+}
+
 /** The serializers for `type`: its protobuf `encode(...).finish()` and `decode`; made once per type, as a client needs them on every call. */
 export function serializers<T>(type: MessageType<T>): Serializers<T> {
   let pair = made.get(type as MessageType<unknown>) as Serializers<T> | undefined;
   if (pair === undefined) {
     pair = {
-      serialize: (message) => toBuffer(type.encode(message).finish()),
+      serialize: (message) => toBuffer(encode(type, message)),
       deserialize: (bytes) => type.decode(fromBuffer(bytes)),
     };
     made.set(type as MessageType<unknown>, pair as Serializers<unknown>);

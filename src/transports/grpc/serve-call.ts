@@ -1,7 +1,9 @@
 import type { ServerUnaryCall, ServerWritableStream, handleServerStreamingCall, handleUnaryCall } from "@grpc/grpc-js";
 import type { Clock } from "../../core/clock.js";
-import type { CallContext } from "../call.js";
-import { clientGoneReason, openCallScope, raceAbort } from "../call-scope.js";
+import type { CallContext, Metadata } from "../call.js";
+import { clientGoneReason } from "../call-scope.js";
+import { Code } from "../codes.js";
+import { LazyAbort } from "../http/lazy-abort.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { fromWallDeadline } from "./deadline.js";
@@ -19,74 +21,121 @@ export interface ServeEnv {
 
 type AnyServerCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
-/** The handler's view of one grpc-js server call, and the cleanup that goes with it. */
-interface ServerScope {
-  readonly context: CallContext;
-  /** Aborts on cancel, disconnect, deadline or shutdown, with an RpcError as its reason. */
-  readonly signal: AbortSignal;
-  /** Detaches from the grpc-js call; after it, a late 'cancelled' event is ignored. */
-  close(): void;
-}
-
 /**
- * Opens the scope of a server call: its signal aborts when the client cancels
- * or disconnects (grpc-js 'cancelled'), at the deadline (timed on the clock),
- * and when the server shuts down, after `settle` has sent the caller that error.
+ * The handler's view of one grpc-js server call, and the cleanup that goes
+ * with it. The call ends early when the client cancels or disconnects (grpc-js
+ * 'cancelled'), at the deadline (timed on the clock), or when the server shuts
+ * down: the caller is answered with why at once (an abort that came first wins
+ * over a result already there), the handler's signal aborts, and what the
+ * handler yields or returns later is dropped. So the handler's steps need no
+ * race against the abort, which cost a promise per call and per streamed message.
+ *
+ * The signal's AbortController and the metadata's conversion are made only if
+ * the handler reads them (a unary handler like the Greeter reads neither, and
+ * each costs microseconds on a loopback call). A class rather than closures:
+ * tsx's keepNames renames every named function made per call with defineProperty.
  */
-function openServerScope(call: AnyServerCall, path: string, env: ServeEnv, settle: (error: RpcError) => void): ServerScope {
-  const { clock } = env;
-  const deadline = fromWallDeadline(call.getDeadline(), clock);
-  const cancel = new AbortController();
+class ServerScope {
+  /** Aborts when the call ends early, with an RpcError as its reason: the handler's signal. */
+  readonly abort = new LazyAbort();
+  readonly context: CallContext;
+  readonly #call: AnyServerCall;
+  readonly #env: ServeEnv;
+  readonly #onCancelled: () => void;
+  readonly #stop: (error: RpcError) => void;
+  readonly #answer: (error: RpcError | null, message?: unknown) => void;
+  #cancelTimer: (() => void) | undefined;
   // grpc-js also emits 'cancelled' after a call ends normally; `closed` makes that a no-op.
-  let closed = false;
-  const onCancelled = () => {
-    if (closed) return;
-    cancel.abort(clientGoneReason(clock, deadline, "call cancelled by the caller"));
-  };
-  const stop = (error: RpcError) => {
-    settle(error);
-    cancel.abort(error);
-  };
-  call.on("cancelled", onCancelled);
-  env.inFlight.add(stop);
-  if (call.cancelled) onCancelled();
-  const scope = openCallScope(clock, { signal: cancel.signal, deadline });
-  const context: CallContext = { path, signal: scope.signal, deadline, metadata: fromGrpcMetadata(call.metadata) };
-  return {
-    context,
-    signal: scope.signal,
-    close() {
-      closed = true;
-      scope.close();
-      call.off("cancelled", onCancelled);
-      env.inFlight.delete(stop);
-    },
-  };
+  #closed = false;
+  #settled = false;
+  #metadata: Metadata | undefined;
+
+  /** `answer` sends the caller the call's error (a status) or its unary message (a stream's end when there is none). */
+  constructor(call: AnyServerCall, path: string, env: ServeEnv, answer: (error: RpcError | null, message?: unknown) => void) {
+    this.#call = call;
+    this.#env = env;
+    this.#answer = answer;
+    const deadline = fromWallDeadline(call.getDeadline(), env.clock);
+    this.#onCancelled = () => this.#end(clientGoneReason(env.clock, deadline, "call cancelled by the caller"));
+    this.#stop = (error) => {
+      this.settle(error);
+      // The handler hears of it as of any cancel; its caller already has `error`.
+      this.#end(new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+    };
+    call.on("cancelled", this.#onCancelled);
+    env.inFlight.add(this.#stop);
+    const scope = this;
+    this.context = {
+      path,
+      get signal() {
+        return scope.abort.signal;
+      },
+      deadline,
+      get metadata() {
+        return scope.#requestMetadata();
+      },
+    };
+    if (call.cancelled) this.#onCancelled();
+    else if (deadline !== undefined) {
+      const left = deadline - env.clock.now();
+      if (left <= 0) this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
+      else this.#cancelTimer = env.clock.setTimer(left, () => this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
+    }
+  }
+
+  /** True once the call ended early: its caller has been answered and the handler's signal aborted. */
+  get ended(): boolean {
+    return this.abort.aborted;
+  }
+
+  #end(reason: RpcError): void {
+    if (this.#closed) return;
+    this.abort.abort(reason);
+    this.settle(reason);
+    this.close();
+  }
+
+  #requestMetadata(): Metadata {
+    return (this.#metadata ??= fromGrpcMetadata(this.#call.metadata));
+  }
+
+  /** Answers the caller, once: later answers (a result after an abort, an abort after the result) are dropped. */
+  settle(error: RpcError | null, message?: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#answer(error, message);
+  }
+
+  /** Detaches from the grpc-js call; after it, a late 'cancelled' event or the deadline is ignored. Safe to call more than once. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cancelTimer?.();
+    this.#call.off("cancelled", this.#onCancelled);
+    this.#env.inFlight.delete(this.#stop);
+  }
 }
 
 /** Adapts a unary handler to grpc-js: its answer, or its error as a status safe for the caller. */
 export function unaryCall(handler: Extract<Handler, { kind: "unary" }>, env: ServeEnv): handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
-    let settled = false;
-    const settle = (error: RpcError | null, message?: unknown) => {
-      if (settled) return;
-      settled = true;
-      if (error) callback(toGrpcStatus(error));
-      else callback(null, message);
-    };
-    const scope = openServerScope(call, handler.path, env, settle);
+    const scope = new ServerScope(call, handler.path, env, (error, message) => (error ? callback(toGrpcStatus(error)) : callback(null, message)));
     let result: Promise<unknown>;
     try {
       result = handler.invoke(call.request, scope.context);
     } catch (error) {
       result = Promise.reject(error);
     }
-    raceAbort(result, scope.signal)
-      .then(
-        (message) => settle(null, message),
-        (error: unknown) => settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path))),
-      )
-      .finally(() => scope.close());
+    result.then(
+      (message) => {
+        scope.close();
+        scope.settle(null, message);
+      },
+      (error: unknown) => {
+        scope.close();
+        scope.settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
+      },
+    );
   };
 }
 
@@ -103,40 +152,35 @@ export function serverStreamCall(handler: Extract<Handler, { kind: "stream" }>, 
 }
 
 async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv, call: ServerWritableStream<unknown, unknown>): Promise<void> {
-  let settled = false;
   // After a cancel grpc-js has already closed the call and ignores what is sent.
-  const settle = (error: RpcError | null) => {
-    if (settled) return;
-    settled = true;
-    if (error) call.emit("error", toGrpcStatus(error));
-    else call.end();
-  };
-  const scope = openServerScope(call, handler.path, env, settle);
+  const scope = new ServerScope(call, handler.path, env, (error) => (error ? call.emit("error", toGrpcStatus(error)) : call.end()));
   let source: AsyncIterator<unknown> | undefined;
   let finished = false;
   try {
     source = handler.invoke(call.request, scope.context)[Symbol.asyncIterator]();
     while (true) {
-      const item = await raceAbort(source.next(), scope.signal);
+      const item = await source.next();
+      // Ended early while the handler worked: the caller has its answer; what came is dropped.
+      if (scope.ended) return;
       if (item.done) break;
-      if (!call.write(item.value)) await drained(call, scope.signal);
+      if (!call.write(item.value)) await drained(call, scope.abort);
     }
     finished = true;
     scope.close();
-    settle(null);
+    scope.settle(null);
   } catch (error) {
     scope.close();
-    settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
+    scope.settle(errorForCaller(error, (e) => env.onUnexpectedError?.(e, handler.path)));
   } finally {
     scope.close();
-    // Stopped early (cancel, deadline, shutdown): stop the handler too. A pending next() settles first.
+    // Stopped early (cancel, deadline, shutdown, a failed write): stop the handler too.
     if (!finished) void source?.return?.()?.catch(() => {});
   }
 }
 
-/** Resolves on the stream's next 'drain'; rejects with the signal's reason if it aborts first. */
-function drained(call: ServerWritableStream<unknown, unknown>, signal: AbortSignal): Promise<void> {
+/** Resolves on the stream's next 'drain'; rejects with the abort's reason if the call ends first (a reader that stopped never drains). */
+function drained(call: ServerWritableStream<unknown, unknown>, abort: LazyAbort): Promise<void> {
   let onDrain = () => {};
   const drain = new Promise<void>((resolve) => call.once("drain", (onDrain = resolve)));
-  return raceAbort(drain, signal).finally(() => call.off("drain", onDrain));
+  return abort.race(drain).finally(() => call.off("drain", onDrain));
 }

@@ -1,17 +1,10 @@
-import { Client, credentials, type CallOptions as GrpcCallOptions, type ChannelOptions, type ClientReadableStream, type Metadata as GrpcMetadata } from "@grpc/grpc-js";
+import { Client, credentials, type ChannelOptions } from "@grpc/grpc-js";
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, CallResponse, Transport } from "../call.js";
-import { watchCall } from "../call-scope.js";
-import { CallSlots } from "./call-slots.js";
-import { RpcError } from "../rpc-error.js";
 import { systemClock } from "../system-clock.js";
-import { DEFAULT_MAX_MESSAGE_BYTES, serializers } from "./codec.js";
-import { toWallDeadline } from "./deadline.js";
-import { toGrpcMetadata } from "./metadata.js";
-import { fromGrpcError } from "./status.js";
-
-/** The grpc-js call options of a call without a deadline (grpc-js only reads them). */
-const NO_OPTIONS: GrpcCallOptions = Object.freeze({});
+import { CallSlots } from "./call-slots.js";
+import { ClientCall, type Channel } from "./client-call.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "./codec.js";
 
 /** Options of {@link createGrpcTransport}. */
 export interface GrpcTransportOptions {
@@ -60,94 +53,13 @@ export function createGrpcTransport(options: GrpcTransportOptions): GrpcTranspor
     ...options.channelOptions,
   });
 
+  const channel: Channel = { client, slots, clock };
+
   return {
-    call(request: CallRequest): Promise<CallResponse> {
-      // Why the caller ended the call (its signal, or its deadline timed on its own clock as the sim transport
-      // does), and what ending it does at the stage the call is in: leave the slot queue, or cancel on the wire.
-      // watchCall instead of a call scope: no AbortController per call, and grpc-js learns of the deadline too.
-      let ended: RpcError | undefined;
-      let onEnd: (error: RpcError) => void = () => {};
-      const stop = watchCall(clock, request, (error) => {
-        ended = error;
-        onEnd(error);
-      });
-      if (ended) {
-        stop();
-        return Promise.reject(ended);
-      }
-      let metadata: GrpcMetadata;
-      let admitted: boolean;
-      try {
-        metadata = toGrpcMetadata(request.metadata);
-        admitted = slots.tryAcquire();
-      } catch (error) {
-        stop();
-        return Promise.reject(error);
-      }
-      return new Promise<CallResponse>((resolve, reject) => {
-        const fail = (error: RpcError) => {
-          stop();
-          reject(error);
-        };
-        const send = () => {
-          const sentAt = clock.now();
-          const done = () => {
-            stop();
-            slots.release(clock.now() - sentAt);
-          };
-          const callOptions: GrpcCallOptions = request.deadline === undefined ? NO_OPTIONS : { deadline: toWallDeadline(request.deadline, clock) };
-          const req = serializers<unknown>(request.method.requestType);
-          const res = serializers<unknown>(request.method.responseType);
-          try {
-            if (!request.method.responseStream) {
-              const call = client.makeUnaryRequest(request.path, req.serialize, res.deserialize, request.message, metadata, callOptions, (error, message) => {
-                done();
-                // The caller's own end (its signal or deadline) names the failure, else the status grpc-js reported.
-                if (error) reject(ended ?? fromGrpcError(error));
-                else resolve({ stream: false, message });
-              });
-              onEnd = () => call.cancel();
-              return;
-            }
-            const call = client.makeServerStreamRequest(request.path, req.serialize, res.deserialize, request.message, metadata, callOptions);
-            onEnd = () => call.cancel();
-            resolve({ stream: true, messages: readStream(call, (error) => ended ?? fromGrpcError(error), done) });
-          } catch (error) {
-            // grpc-js refused to start the call (its channel closed under it): the slot goes back.
-            done();
-            reject(fromGrpcError(error));
-          }
-        };
-        if (admitted) return send();
-        // No slot free: wait in line; a caller that gives up meanwhile leaves the line and never reaches the server.
-        const leave = slots.enqueue(request.deadline, send, fail);
-        onEnd = (error) => {
-          leave();
-          fail(error);
-        };
-      });
-    },
+    call: (request: CallRequest): Promise<CallResponse> => new ClientCall(channel, request).start(),
     close() {
       slots.close();
       client.close();
     },
   };
-}
-
-/**
- * The messages of a grpc-js server stream. Stopping early (break, throw,
- * return) cancels the call, so the server's handler stops too.
- */
-async function* readStream(call: ClientReadableStream<unknown>, failure: (error: unknown) => RpcError, cleanup: () => void): AsyncGenerator<unknown> {
-  let ended = false;
-  try {
-    for await (const message of call) yield message;
-    ended = true;
-  } catch (error) {
-    ended = true;
-    throw failure(error);
-  } finally {
-    cleanup();
-    if (!ended) call.cancel();
-  }
 }

@@ -1,4 +1,4 @@
-/** The HTTP transport: a node:http server for the router (RPC and REST surfaces) and a fetch-based client transport. */
+/** The HTTP transport: a node:http server for the router (RPC and REST surfaces) and a client transport on undici (dispatch API). */
 export { createHttpServer, type HttpServer, type HttpServerOptions } from "./server.js";
 export { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./transport.js";
 export { idParam, restRoute, type RestInput, type RestRoute, type RestRouteSpec, type RestRoutes, type RestVerb } from "./rest.js";

@@ -1,26 +1,61 @@
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 
-/** Longest line a streamed answer may hold before the client gives up on it. Default of {@link splitLines}. */
-export const MAX_LINE_CHARS = 64 << 20;
+/** Longest line a streamed answer may hold before the client gives up on it, in bytes. Default of {@link LineSplitter}. */
+export const MAX_LINE_BYTES = 64 << 20;
+
+const NEWLINE = 0x0a;
 
 /**
- * Splits a byte stream into its lines (UTF-8, `\n`-terminated; `\r\n` too),
- * skipping blank ones; the last line needs no terminator.
+ * Splits a byte stream, fed chunk by chunk, into its lines (UTF-8,
+ * `\n`-terminated; `\r\n` too), skipping blank ones; the last line needs no
+ * terminator. Synchronous, so a reader can decode a chunk's lines as it gets
+ * it. It splits bytes, not text: a `\n` byte is never inside a multi-byte
+ * UTF-8 character, so only the complete lines are decoded, once, and a
+ * character cut between two chunks waits with its line's bytes.
  */
-export async function* splitLines(chunks: AsyncIterable<Uint8Array>, maxLineChars = MAX_LINE_CHARS): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const chunk of chunks) {
-    pending += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
-      if (line !== "") yield line;
+export class LineSplitter {
+  #pending: Buffer | undefined;
+
+  constructor(private readonly maxLineBytes = MAX_LINE_BYTES) {}
+
+  /** The lines `chunk` completes; throws RESOURCE_EXHAUSTED when an unfinished line grows past the limit. */
+  push(chunk: Buffer): string[] {
+    const bytes = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    const last = bytes.lastIndexOf(NEWLINE);
+    if (last < 0) {
+      this.#keep(bytes);
+      return [];
     }
-    if (pending.length > maxLineChars) throw new RpcError(Code.RESOURCE_EXHAUSTED, `a streamed message is longer than ${maxLineChars} characters`);
+    if (last + 1 < bytes.length) this.#keep(bytes.subarray(last + 1));
+    else this.#pending = undefined;
+    return linesOf(bytes.toString("utf8", 0, last));
   }
-  const last = (pending + decoder.decode()).trim();
-  if (last !== "") yield last;
+
+  /** The last line, if the stream did not end with a newline. */
+  end(): string | undefined {
+    const rest = this.#pending;
+    this.#pending = undefined;
+    const last = rest?.toString("utf8").trim();
+    return last ? last : undefined;
+  }
+
+  #keep(bytes: Buffer): void {
+    if (bytes.length > this.maxLineBytes) throw new RpcError(Code.RESOURCE_EXHAUSTED, `a streamed message is longer than ${this.maxLineBytes} bytes`);
+    this.#pending = bytes;
+  }
+}
+
+/** The non-blank lines of `text`, trimmed. */
+function linesOf(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    if (line !== "") lines.push(line);
+    start = end + 1;
+  }
+  return lines;
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { Code } from "../codes.js";
 import { HttpFailure } from "./http-failure.js";
@@ -76,17 +77,12 @@ function tooLarge(maxBytes: number): HttpFailure {
   return new HttpFailure(413, Code.RESOURCE_EXHAUSTED, `request body is larger than the limit of ${maxBytes} bytes`, { connection: "close" });
 }
 
-/** Stateless between calls (never asked to stream), so one serves every request. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
 /** The body as a JSON object; 400 INVALID_ARGUMENT naming the problem otherwise. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
-  let text: string;
-  try {
-    text = UTF8.decode(body);
-  } catch {
-    throw invalidBody("request body is not valid UTF-8");
-  }
+  // isUtf8 + toString: the same strict check as a fatal TextDecoder, a fraction of its cost per call.
+  if (!isUtf8(body)) throw invalidBody("request body is not valid UTF-8");
+  // A byte order mark is skipped, as TextDecoder does.
+  const text = body.toString("utf8", body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0);
   let value: unknown;
   try {
     value = JSON.parse(text);

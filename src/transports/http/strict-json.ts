@@ -18,11 +18,16 @@ export function fromJsonStrict<T>(type: MessageType<T>, json: unknown): T {
 function checkObject(json: unknown, decoded: unknown, path: string): void {
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw wrongType(path, "an object", json);
   const fields = decoded as Record<string, unknown>;
-  for (const [key, value] of Object.entries(json)) {
-    const name = !key.includes("_") ? key : key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    const at = path ? `${path}.${key}` : key;
-    if (!Object.hasOwn(fields, name)) throw new RpcError(Code.INVALID_ARGUMENT, `unknown field ${at}`);
-    checkValue(value, fields[name], at);
+  // for-in, not Object.entries: a parsed JSON object has only own keys, and no array per key is built.
+  for (const key in json) {
+    const name = key.indexOf("_") < 0 ? key : key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (!Object.hasOwn(fields, name)) throw new RpcError(Code.INVALID_ARGUMENT, `unknown field ${path ? `${path}.${key}` : key}`);
+    const value = (json as Record<string, unknown>)[key];
+    const field = fields[name];
+    // The common case, a scalar of the field's own JSON type (text, number, true/false), needs no more.
+    const type = typeof value;
+    if (type === typeof field && type !== "object") continue;
+    checkValue(value, field, path ? `${path}.${key}` : key);
   }
 }
 

@@ -1,14 +1,11 @@
-import type { Readable } from "node:stream";
-import { Agent, type Dispatcher } from "undici";
+import { Agent } from "undici";
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, CallResponse, Transport } from "../call.js";
-import { callerAbortReason, openCallScope, raceAbort, type CallScope } from "../call-scope.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 import { systemClock } from "../system-clock.js";
-import { splitLines } from "./ndjson.js";
-import { errorFromAnswer, isErrorBody } from "./status.js";
-import { DEADLINE_HEADER, JSON_TYPE, metadataToHeaders, NDJSON_TYPE, parseContentType } from "./wire.js";
+import { DEADLINE_HEADER, JSON_TYPE, metadataToHeaders, NDJSON_TYPE } from "./wire.js";
+import { WireCall } from "./wire-call.js";
 
 /** Options of {@link createHttpTransport}. */
 export interface HttpTransportOptions {
@@ -30,12 +27,13 @@ export interface HttpTransport extends Transport {
 
 /**
  * A transport that POSTs each call as canonical proto3 JSON with an undici
- * Agent of its own (keep-alive, at most `maxConnections` sockets; undici's
- * `request`, not `fetch`, whose WHATWG Request/Response/stream objects cost
- * several times the call itself on loopback). The deadline travels as `x-deadline-ms` and
- * also aborts the request when it passes (DEADLINE_EXCEEDED); the caller's
- * signal aborts it (CANCELLED); error bodies become RpcErrors; a stream is read
- * line by line as it arrives, and cancelled when the consumer stops early.
+ * Agent of its own (keep-alive, at most `maxConnections` sockets), through
+ * undici's dispatch API: a {@link WireCall} gets the answer's chunks straight
+ * from the connection, without the Readable body of `request` or the WHATWG
+ * objects of `fetch`. The deadline travels as `x-deadline-ms` and also aborts
+ * the request when it passes (DEADLINE_EXCEEDED); the caller's signal aborts
+ * it (CANCELLED); error bodies become RpcErrors; a stream is decoded line by
+ * line as it arrives, and cut off when the consumer stops early.
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const base = new URL(options.baseUrl);
@@ -43,48 +41,34 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const prefix = base.pathname.replace(/\/+$/, "");
   const clock = options.clock ?? systemClock;
   const agent = new Agent({ connections: options.maxConnections ?? 128, pipelining: 1 });
+  // The headers of a call without metadata or deadline, built once (undici only reads them).
+  const unaryHeaders = { ...options.headers, "content-type": JSON_TYPE, accept: JSON_TYPE };
+  const streamHeaders = { ...options.headers, "content-type": JSON_TYPE, accept: NDJSON_TYPE };
   let closed = false;
 
-  async function call(request: CallRequest): Promise<CallResponse> {
-    if (closed) throw new RpcError(Code.UNAVAILABLE, "the http transport is closed");
-    const headers: Record<string, string> = {
-      ...options.headers,
-      ...metadataToHeaders(request.metadata),
-      "content-type": JSON_TYPE,
-      accept: request.method.responseStream ? NDJSON_TYPE : JSON_TYPE,
-    };
-    let body: string;
-    try {
-      body = JSON.stringify(request.method.requestType.toJSON(request.message as never));
-    } catch (error) {
-      throw new RpcError(Code.INTERNAL, "error serializing request", { cause: error });
-    }
-    // Aborts with CANCELLED when the caller does, with DEADLINE_EXCEEDED at the deadline.
-    const call = new WireCall(clock, request);
-    if (call.signal?.aborted) {
-      const failure = call.failure(undefined);
-      call.end(true);
-      throw failure;
-    }
+  function headersOf(request: CallRequest): Record<string, string> {
+    const fixed = request.method.responseStream ? streamHeaders : unaryHeaders;
+    if (request.deadline === undefined && isEmpty(request.metadata)) return fixed;
+    const headers: Record<string, string> = { ...options.headers, ...metadataToHeaders(request.metadata), ...fixed };
     if (request.deadline !== undefined) headers[DEADLINE_HEADER] = String(Math.max(1, Math.ceil(request.deadline - clock.now())));
+    return headers;
+  }
+
+  function call(request: CallRequest): Promise<CallResponse> {
     try {
-      const response = await agent.request({ origin, path: prefix + request.path, method: "POST", headers, body, signal: call.signal });
-      call.body = response.body;
-      const ok = response.statusCode >= 200 && response.statusCode < 300;
-      if (!ok) throw errorFromAnswer(response.statusCode, parseOrUndefined(await response.body.text()));
-      const type = parseContentType(headerOf(response.headers, "content-type")).type;
-      if (!request.method.responseStream) {
-        if (type !== JSON_TYPE) throw new RpcError(Code.UNKNOWN, `expected ${JSON_TYPE}, got ${type || "no content-type"}`);
-        const text = await response.body.text();
-        call.end(true);
-        return { stream: false, message: decode(request, text) };
+      if (closed) throw new RpcError(Code.UNAVAILABLE, "the http transport is closed");
+      const headers = headersOf(request);
+      let body: string;
+      try {
+        body = JSON.stringify(request.method.requestType.toJSON(request.message as never));
+      } catch (error) {
+        throw new RpcError(Code.INTERNAL, "error serializing request", { cause: error });
       }
-      if (type !== NDJSON_TYPE) throw new RpcError(Code.UNKNOWN, `expected ${NDJSON_TYPE}, got ${type || "no content-type"}`);
-      return { stream: true, messages: readStream(request, response.body, call) };
+      const wire = new WireCall(request, clock);
+      if (!wire.done) agent.dispatch({ origin, path: prefix + request.path, method: "POST", headers, body }, wire);
+      return wire.response;
     } catch (error) {
-      const failure = call.failure(error);
-      call.end(false);
-      throw failure;
+      return Promise.reject(error);
     }
   }
 
@@ -98,109 +82,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   };
 }
 
-/**
- * One request on the wire: the signal undici obeys (request and body, so no
- * controller of our own per call is needed for that), and its answer's body
- * once it arrived. With a deadline, the signal is a scope's, aborted at the
- * deadline too; without one, it is the caller's own signal (an
- * AbortController per call costs microseconds on loopback), whose reason
- * {@link WireCall.failure} maps as the scope would.
- */
-class WireCall {
-  #ended = false;
-  readonly #scope: CallScope | undefined;
-  #cancelled: RpcError | undefined;
-  /** What aborts the request: the scope's signal, or the caller's (undefined: nothing can). */
-  readonly signal: AbortSignal | undefined;
-  /** The answer's body once headers arrived: dropped when the call ends before reading it all. */
-  body: Dispatcher.ResponseData["body"] | undefined;
-
-  constructor(clock: Clock, request: CallRequest) {
-    this.#scope = request.deadline === undefined ? undefined : openCallScope(clock, request);
-    this.signal = this.#scope?.signal ?? request.signal;
-  }
-
-  /** What a failure means to the caller: the abort's reason if the signal aborted, else the error as an RpcError. */
-  failure(error: unknown): RpcError {
-    if (this.signal?.aborted) return this.#scope ? (this.signal.reason as RpcError) : this.#callerReason();
-    if (error instanceof RpcError) return error;
-    return new RpcError(Code.UNAVAILABLE, `http transport: ${describe(error)}`, { cause: error });
-  }
-
-  /** The caller's abort as a scope reports it: its DEADLINE_EXCEEDED as is, anything else CANCELLED. */
-  #callerReason(): RpcError {
-    return (this.#cancelled ??= callerAbortReason(this.signal!));
-  }
-
-  /** Releases the scope; a request that did not run to its end is cut off. */
-  end(completed: boolean): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#scope?.close();
-    // Stopped before the end of the answer: cut the request off (an unread body would hold its keep-alive socket).
-    if (!completed) this.body?.on("error", () => {}).destroy();
-  }
-}
-
-/** The messages of an NDJSON answer, decoded as they arrive; a `{"error": ...}` line fails the stream. */
-async function* readStream(request: CallRequest, body: Readable, call: WireCall): AsyncGenerator<unknown> {
-  let completed = false;
-  try {
-    const chunks = call.signal ? abortable(body, call.signal) : body;
-    for await (const line of splitLines(chunks)) {
-      const value = parseOrUndefined(line);
-      if (value === undefined) throw new RpcError(Code.INTERNAL, "error deserializing response: a stream line is not JSON");
-      const error = (value as { error?: unknown }).error;
-      if (isErrorBody(error) && Object.keys(value as object).length === 1) throw errorFromAnswer(200, error);
-      yield decode(request, line, value);
-    }
-    completed = true;
-  } catch (error) {
-    throw call.failure(error);
-  } finally {
-    call.end(completed);
-  }
-}
-
-/** The body's chunks, each read raced against `signal` (so a deadline fails a quiet stream on time). */
-async function* abortable(body: Readable, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-  try {
-    while (true) {
-      const { done, value } = await raceAbort(chunks.next(), signal);
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    void chunks.return?.()?.catch(() => {});
-  }
-}
-
-/** One header of an undici answer (the first, if repeated). */
-function headerOf(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function decode(request: CallRequest, text: string, parsed?: unknown): unknown {
-  try {
-    return request.method.responseType.fromJSON(parsed ?? JSON.parse(text));
-  } catch (error) {
-    throw new RpcError(Code.INTERNAL, "error deserializing response", { cause: error });
-  }
-}
-
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** An error with a cause (`fetch failed`, a wrapped socket error) says what in its cause (ECONNREFUSED, other side closed...). */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? error.cause : undefined;
-  return cause ? `${error.message}: ${cause.message}` : error.message;
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const _ in record) return false;
+  return true;
 }

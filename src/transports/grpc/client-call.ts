@@ -1,0 +1,152 @@
+import type { CallOptions as GrpcCallOptions, Client, ClientReadableStream, Metadata as GrpcMetadata, ServiceError } from "@grpc/grpc-js";
+import type { Clock } from "../../core/clock.js";
+import type { CallRequest, CallResponse } from "../call.js";
+import { NEVER_ABORTED, watchCall } from "../call-scope.js";
+import type { RpcError } from "../rpc-error.js";
+import type { CallSlots } from "./call-slots.js";
+import { serializers } from "./codec.js";
+import { toWallDeadline } from "./deadline.js";
+import { toGrpcMetadata } from "./metadata.js";
+import { fromGrpcError } from "./status.js";
+
+/** What every call on one transport shares: the grpc-js client (its channel), the call slots and the caller's clock. */
+export interface Channel {
+  readonly client: Client;
+  readonly slots: CallSlots;
+  readonly clock: Clock;
+}
+
+/** The grpc-js call options of a call without a deadline (grpc-js only reads them). */
+const NO_OPTIONS: GrpcCallOptions = Object.freeze({});
+
+/** Does nothing: what stops watching a call with neither a signal nor a deadline (it is not watched). */
+const nothing = (): void => {};
+
+/**
+ * One call on a channel, from the caller's request to its answer: it waits for
+ * a call slot if none is free, goes out on grpc-js, and gives its slot back when
+ * it ends. The caller's signal or deadline (timed on the caller's clock, as the
+ * sim transport does; grpc-js learns of the deadline too) ends it at the stage
+ * it is in: it leaves the slot queue, or it is cancelled on the wire.
+ *
+ * A class rather than closures: a call makes no AbortController and no named
+ * function (tsx's keepNames renames each one made with defineProperty).
+ */
+export class ClientCall {
+  readonly #channel: Channel;
+  readonly #request: CallRequest;
+  /** Why the caller ended the call (its signal or deadline), once it did. */
+  #ended: RpcError | undefined;
+  #stopWatching = nothing;
+  /** Takes the call out of the slot queue, while it waits there. */
+  #leaveQueue: (() => void) | undefined;
+  /** The grpc-js call, once sent. */
+  #wire: { cancel(): void } | undefined;
+  #metadata: GrpcMetadata | undefined;
+  #sentAt = 0;
+  #resolve: (response: CallResponse) => void = nothing;
+  #reject: (error: unknown) => void = nothing;
+
+  constructor(channel: Channel, request: CallRequest) {
+    this.#channel = channel;
+    this.#request = request;
+  }
+
+  /** Starts the call; resolves with its answer (a message, or a stream of them) or rejects with an RpcError. */
+  start(): Promise<CallResponse> {
+    const request = this.#request;
+    if (request.deadline !== undefined || request.signal !== NEVER_ABORTED) {
+      this.#stopWatching = watchCall(this.#channel.clock, request, (error) => this.#callerEnded(error));
+      if (this.#ended) {
+        this.#stopWatching();
+        return Promise.reject(this.#ended);
+      }
+    }
+    let admitted: boolean;
+    try {
+      this.#metadata = toGrpcMetadata(request.metadata);
+      admitted = this.#channel.slots.tryAcquire();
+    } catch (error) {
+      this.#stopWatching();
+      return Promise.reject(error);
+    }
+    return new Promise<CallResponse>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      if (admitted) this.#send();
+      // No slot free: wait in line; a caller that gives up meanwhile leaves the line and never reaches the server.
+      else this.#leaveQueue = this.#channel.slots.enqueue(request.deadline, () => this.#send(), (error) => this.#fail(error));
+    });
+  }
+
+  #callerEnded(error: RpcError): void {
+    this.#ended = error;
+    if (this.#wire) this.#wire.cancel();
+    else if (this.#leaveQueue) {
+      this.#leaveQueue();
+      this.#fail(error);
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#stopWatching();
+    this.#reject(error);
+  }
+
+  #send(): void {
+    const request = this.#request;
+    const { client, clock } = this.#channel;
+    this.#leaveQueue = undefined;
+    this.#sentAt = clock.now();
+    const options = request.deadline === undefined ? NO_OPTIONS : { deadline: toWallDeadline(request.deadline, clock) };
+    const req = serializers<unknown>(request.method.requestType);
+    const res = serializers<unknown>(request.method.responseType);
+    try {
+      if (!request.method.responseStream) {
+        this.#wire = client.makeUnaryRequest(request.path, req.serialize, res.deserialize, request.message, this.#metadata!, options, (error, message) =>
+          this.#unaryDone(error, message),
+        );
+      } else {
+        const stream = client.makeServerStreamRequest(request.path, req.serialize, res.deserialize, request.message, this.#metadata!, options);
+        this.#wire = stream;
+        this.#resolve({ stream: true, messages: this.#read(stream) });
+      }
+    } catch (error) {
+      // grpc-js refused to start the call (its channel closed under it): the slot goes back.
+      this.#done();
+      this.#reject(fromGrpcError(error));
+    }
+  }
+
+  #unaryDone(error: ServiceError | null, message: unknown): void {
+    this.#done();
+    if (error) this.#reject(this.#failure(error));
+    else this.#resolve({ stream: false, message });
+  }
+
+  /** The call is over on the wire: stop watching the caller and give the slot back, with how long the call took. */
+  #done(): void {
+    this.#stopWatching();
+    this.#channel.slots.release(this.#channel.clock.now() - this.#sentAt);
+  }
+
+  /** The caller's own end (its signal or deadline) names the failure, else the status grpc-js reported. */
+  #failure(error: unknown): RpcError {
+    return this.#ended ?? fromGrpcError(error);
+  }
+
+  /** The messages of the server stream. Stopping early (break, throw, return) cancels the call, so the server's handler stops too. */
+  async *#read(stream: ClientReadableStream<unknown>): AsyncGenerator<unknown> {
+    let ended = false;
+    try {
+      for await (const message of stream) yield message;
+      ended = true;
+    } catch (error) {
+      ended = true;
+      throw this.#failure(error);
+    } finally {
+      this.#done();
+      if (!ended) stream.cancel();
+    }
+  }
+}

@@ -1,0 +1,346 @@
+import type { Dispatcher } from "undici";
+import type { Clock } from "../../core/clock.js";
+import type { CallRequest, CallResponse } from "../call.js";
+import { callerAbortReason, NEVER_ABORTED } from "../call-scope.js";
+import { Code } from "../codes.js";
+import { RpcError } from "../rpc-error.js";
+import { LineSplitter } from "./ndjson.js";
+import { errorFromAnswer, isErrorBody } from "./status.js";
+import { JSON_TYPE, NDJSON_TYPE, parseContentType } from "./wire.js";
+
+/** Decoded messages a stream holds for a consumer that reads slower than they come before it pauses the socket. */
+const HIGH_WATER = 64;
+
+/**
+ * One call on the wire, as an undici dispatch handler: it gets the answer's
+ * status, headers and body chunks straight from the connection (no
+ * Readable body stream, no async generators between the socket and the
+ * caller), decodes a unary answer at its end and a stream's lines as they
+ * arrive. It aborts the request itself, with one listener on the caller's
+ * signal (CANCELLED, or the caller's own DEADLINE_EXCEEDED) and a timer at
+ * the deadline (DEADLINE_EXCEEDED), both removed when the call ends.
+ */
+export class WireCall implements Dispatcher.DispatchHandler {
+  /** Settles with the answer: a message, a stream of them, or the call's RpcError. */
+  readonly response: Promise<CallResponse>;
+  #resolve!: (response: CallResponse) => void;
+  #reject!: (error: unknown) => void;
+  #controller: Dispatcher.DispatchController | undefined;
+  /** Why this side cut the call off (deadline, caller, a bad answer, the consumer leaving); wins over what undici says then. */
+  #abortReason: RpcError | undefined;
+  /** The call is over for its caller: the answer (or its failure) is given, or the stream has ended. */
+  #done = false;
+  #watching = false;
+  #cancelTimer: (() => void) | undefined;
+  #status = 0;
+  #first: Buffer | undefined;
+  #more: Buffer[] | undefined;
+  #stream: MessageStream | undefined;
+
+  constructor(
+    private readonly request: CallRequest,
+    clock: Clock,
+  ) {
+    this.response = new Promise<CallResponse>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    const { signal, deadline } = request;
+    if (signal.aborted) {
+      this.abort(callerAbortReason(signal));
+      return;
+    }
+    // The shared signal of calls made without one never aborts: a listener on it would cost every call in flight.
+    if (signal !== NEVER_ABORTED) {
+      signal.addEventListener("abort", this);
+      this.#watching = true;
+    }
+    if (deadline === undefined) return;
+    const left = deadline - clock.now();
+    if (left <= 0) this.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
+    else this.#cancelTimer = clock.setTimer(left, () => this.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
+  }
+
+  /** True once the call failed or finished before it was sent (an aborted signal, a past deadline). */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** The caller's signal aborted (EventListener interface: no closure per call). */
+  handleEvent(): void {
+    this.abort(callerAbortReason(this.request.signal));
+  }
+
+  /** Cuts the call off with `reason`: the caller sees it at once, the request is aborted on the wire. */
+  abort(reason: RpcError): void {
+    if (this.#done) return;
+    this.#abortReason = reason;
+    this.#fail(reason, true);
+    this.#controller?.abort(reason);
+  }
+
+  /** The consumer of a stream stopped reading it: end quietly and free the connection. */
+  stop(): void {
+    if (this.#done) return;
+    const reason = new RpcError(Code.CANCELLED, "the stream's consumer stopped reading it");
+    this.#abortReason = reason;
+    this.#finish();
+    this.#controller?.abort(reason);
+  }
+
+  /** Lets a paused answer flow again (the consumer read what the stream held). */
+  resume(): void {
+    this.#controller?.resume();
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#abortReason) controller.abort(this.#abortReason);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (this.#done || statusCode < 200) return;
+    this.#status = statusCode;
+    if (statusCode >= 300) return;
+    const header = headers["content-type"];
+    const type = parseContentType(Array.isArray(header) ? header[0] : header).type;
+    const streamed = this.request.method.responseStream;
+    const expected = streamed ? NDJSON_TYPE : JSON_TYPE;
+    if (type !== expected) return this.abort(new RpcError(Code.UNKNOWN, `expected ${expected}, got ${type || "no content-type"}`));
+    if (streamed) {
+      this.#stream = new MessageStream(this, this.request);
+      this.#resolve({ stream: true, messages: this.#stream });
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#done) return;
+    const stream = this.#stream;
+    if (stream === undefined) {
+      if (this.#first === undefined) this.#first = chunk;
+      else (this.#more ??= [this.#first]).push(chunk);
+      return;
+    }
+    const error = stream.push(chunk);
+    if (error) return this.#cutOff(error);
+    if (stream.buffered >= HIGH_WATER) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    if (this.#done) return;
+    if (this.#stream) {
+      const error = this.#stream.end();
+      return error ? this.#cutOff(error) : this.#finish();
+    }
+    const text = this.#more ? Buffer.concat(this.#more).toString("utf8") : (this.#first?.toString("utf8") ?? "");
+    this.#first = this.#more = undefined;
+    if (this.#status < 200 || this.#status >= 300) return this.#fail(errorFromAnswer(this.#status, parseOrUndefined(text)), false);
+    let message: unknown;
+    try {
+      message = decode(this.request, JSON.parse(text));
+    } catch (error) {
+      return this.#fail(deserializeError(error), false);
+    }
+    this.#finish();
+    this.#resolve({ stream: false, message });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#fail(this.#failure(error), false);
+  }
+
+  /** A bad stream line: the messages before it are delivered, then `error`; the rest of the answer is dropped. */
+  #cutOff(error: RpcError): void {
+    this.#abortReason = error;
+    this.#fail(error, false);
+    this.#controller?.abort(error);
+  }
+
+  /** What an error undici reports means to the caller. */
+  #failure(error: unknown): RpcError {
+    if (this.#abortReason) return this.#abortReason;
+    const { signal } = this.request;
+    if (signal.aborted) return callerAbortReason(signal);
+    if (error instanceof RpcError) return error;
+    return new RpcError(Code.UNAVAILABLE, `http transport: ${describe(error)}`, { cause: error });
+  }
+
+  /** Fails the call once: before the answer started, its promise; a stream, at once (`now`, an abort) or after the messages it holds. */
+  #fail(error: RpcError, now: boolean): void {
+    if (this.#done) return;
+    this.#finish();
+    if (this.#stream) this.#stream.fail(error, now);
+    else this.#reject(error);
+  }
+
+  /** Ends the call: stops watching the signal and the deadline. */
+  #finish(): void {
+    this.#done = true;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    if (this.#watching) this.request.signal.removeEventListener("abort", this);
+    this.#watching = false;
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The messages of an NDJSON answer, decoded as their lines arrive and held
+ * until the consumer asks (a plain AsyncIterator: one resolved promise per
+ * message it already holds). A `{"error": {...}}` line fails it after the
+ * messages before it.
+ */
+class MessageStream implements AsyncIterableIterator<unknown> {
+  readonly #call: WireCall;
+  readonly #request: CallRequest;
+  readonly #lines = new LineSplitter();
+  #queue: unknown[] = [];
+  #head = 0;
+  /** No message will be added (the answer ended, failed or the consumer stopped). */
+  #ended = false;
+  /** Given to the consumer once the messages held are read. */
+  #error: RpcError | undefined;
+  #waiting: { resolve: (result: IteratorResult<unknown>) => void; reject: (error: unknown) => void } | undefined;
+
+  constructor(call: WireCall, request: CallRequest) {
+    this.#call = call;
+    this.#request = request;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Messages decoded and not yet read. */
+  get buffered(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** Decodes the lines `chunk` completes; returns the error a bad line (or an error line) makes, after queueing the messages before it. */
+  push(chunk: Buffer): RpcError | undefined {
+    let lines: string[];
+    try {
+      lines = this.#lines.push(chunk);
+    } catch (error) {
+      return error as RpcError;
+    }
+    for (const line of lines) {
+      const error = this.#add(line);
+      if (error) return error;
+    }
+    this.#deliver();
+    return undefined;
+  }
+
+  /** The answer ended: decodes a last unterminated line. */
+  end(): RpcError | undefined {
+    const last = this.#lines.end();
+    const error = last === undefined ? undefined : this.#add(last);
+    if (error) return error;
+    this.#ended = true;
+    this.#deliver();
+    return undefined;
+  }
+
+  /** Fails the stream: `now` drops the messages held (an abort), otherwise they are read first. */
+  fail(error: RpcError, now: boolean): void {
+    if (now) {
+      this.#queue = [];
+      this.#head = 0;
+    }
+    this.#ended = true;
+    this.#error = error;
+    this.#deliver();
+  }
+
+  next(): Promise<IteratorResult<unknown>> {
+    if (this.#head < this.#queue.length) return Promise.resolve({ done: false, value: this.#take() });
+    if (this.#error) {
+      const error = this.#error;
+      this.#error = undefined;
+      return Promise.reject(error);
+    }
+    if (this.#ended) return Promise.resolve(DONE);
+    return new Promise<IteratorResult<unknown>>((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
+  }
+
+  /** The consumer stopped early: drop what is held and cut the answer off. */
+  return(): Promise<IteratorResult<unknown>> {
+    this.#queue = [];
+    this.#head = 0;
+    this.#ended = true;
+    this.#error = undefined;
+    this.#call.stop();
+    this.#deliver();
+    return Promise.resolve(DONE);
+  }
+
+  #add(line: string): RpcError | undefined {
+    const value = parseOrUndefined(line);
+    if (value === undefined) return new RpcError(Code.INTERNAL, "error deserializing response: a stream line is not JSON");
+    const error = typeof value === "object" && value !== null ? (value as { error?: unknown }).error : undefined;
+    if (error !== undefined && isErrorBody(error) && Object.keys(value as object).length === 1) return errorFromAnswer(200, error);
+    try {
+      this.#queue.push(decode(this.#request, value));
+    } catch (cause) {
+      return deserializeError(cause);
+    }
+    return undefined;
+  }
+
+  #take(): unknown {
+    const value = this.#queue[this.#head];
+    this.#queue[this.#head++] = undefined;
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+      if (!this.#ended) this.#call.resume();
+    }
+    return value;
+  }
+
+  /** Answers a consumer waiting in next(), if there is something to answer. */
+  #deliver(): void {
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    if (this.#head < this.#queue.length) {
+      this.#waiting = undefined;
+      waiting.resolve({ done: false, value: this.#take() });
+    } else if (this.#error) {
+      this.#waiting = undefined;
+      const error = this.#error;
+      this.#error = undefined;
+      waiting.reject(error);
+    } else if (this.#ended) {
+      this.#waiting = undefined;
+      waiting.resolve(DONE);
+    }
+  }
+}
+
+function decode(request: CallRequest, json: unknown): unknown {
+  return request.method.responseType.fromJSON(json);
+}
+
+function deserializeError(cause: unknown): RpcError {
+  return new RpcError(Code.INTERNAL, "error deserializing response", { cause });
+}
+
+/** JSON.parse, or undefined for text that is not JSON. */
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An error with a cause (a wrapped socket error) says what in its cause (ECONNREFUSED, other side closed...). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause : undefined;
+  return cause ? `${error.message}: ${cause.message}` : error.message;
+}
