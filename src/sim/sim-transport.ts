@@ -1,12 +1,13 @@
 import type { CallContext, CallRequest, CallResponse, Transport } from "../transports/call.js";
-import type { Clock } from "../core/clock.js";
 import { watchCall } from "../transports/call-scope.js";
 import { Code, codeName } from "../transports/codes.js";
 import type { MethodDefinition } from "../transports/definition.js";
+import { LazyAbort } from "../transports/http/lazy-abort.js";
 import { encodeMessage } from "../transports/message-bytes.js";
 import { unknownMethodError } from "../transports/router.js";
 import { errorForCaller, RpcError } from "../transports/rpc-error.js";
 import type { SimNetwork } from "./network/sim-network.js";
+import type { SimNode } from "./network/sim-node.js";
 
 /** What the callee sends back, numbered so the caller reads it in order whatever the latencies. */
 type Frame =
@@ -30,75 +31,126 @@ export interface SimTransportOptions {
 export function createSimTransport(network: SimNetwork, from: string, to: string, options: SimTransportOptions = {}): Transport {
   return {
     async call(request: CallRequest): Promise<CallResponse> {
+      const call = new SimCall(network, from, to, request, options.observe);
       const { method, path } = request;
-      const caller = network.node(from);
-      const epoch = caller.epoch;
-      const callId = network.nextCallId();
-      const sentAt = network.scheduler.now();
-      const bytes = encodeMessage(method.requestType, request.message);
-      const timeoutMs = request.deadline === undefined ? undefined : request.deadline - caller.clock.now();
-      const inbox = new FrameInbox();
-      let finished = false;
-      // Aborted already when the call starts: the request still goes out, and the caller fails at once.
-      let abortedAtStart: RpcError | undefined;
-      let started = false;
-      const stopWatching = watchCall(caller.clock, request, (reason) => {
-        if (!started) return void (abortedAtStart = reason);
-        inbox.fail(reason);
-        finish(reason.code);
-      });
-      started = true;
-      const finish = (code: Code) => {
-        if (finished) return;
-        finished = true;
-        stopWatching();
-        options.observe?.(path, network.scheduler.now() - sentAt, code);
-        if (code === Code.CANCELLED || code === Code.DEADLINE_EXCEEDED) network.send(from, to, { kind: "cancel", callId, path }, () => cancelOnServer?.(code));
-      };
-      let cancelOnServer: ((code: Code) => void) | undefined;
-
-      network.record({ ev: "call", callId, from, to, path });
-      network.send(from, to, { kind: "request", callId, path }, () => {
-        cancelOnServer = serve(network, { from, to, callId, path, method, bytes, timeoutMs, metadata: request.metadata }, (frame) =>
-          network.send(to, from, { kind: "reply", callId, path }, () => {
-            // The caller's continuation died with it if it crashed meanwhile.
-            if (caller.epoch !== epoch || finished) return;
-            if (frame.kind === "error") network.record({ ev: "error", callId, path, code: codeName(frame.code) });
-            inbox.put(frame);
-          }),
-        );
-      });
-      if (abortedAtStart) inbox.fail(abortedAtStart);
-
       if (!method.responseStream) {
         try {
-          const frame = await inbox.next();
+          const frame = await call.inbox.next();
           if (frame.kind !== "message") throw new RpcError(Code.INTERNAL, `${path} answered no message`);
-          finish(Code.OK);
+          call.finish(Code.OK);
           return { stream: false, message: method.responseType.decode(frame.bytes) };
         } catch (error) {
-          finish(RpcError.from(error).code);
+          call.finish(RpcError.from(error).code);
           throw error;
         }
       }
-      async function* messages(): AsyncGenerator<unknown> {
-        try {
-          for (;;) {
-            const frame = await inbox.next();
-            if (frame.kind === "end") return finish(Code.OK);
-            if (frame.kind === "message") yield method.responseType.decode(frame.bytes);
-          }
-        } catch (error) {
-          finish(RpcError.from(error).code);
-          throw error;
-        } finally {
-          // The consumer stopped early: tell the server, as a real client would.
-          if (!finished) finish(Code.CANCELLED);
-        }
-      }
-      return { stream: true, messages: messages() };
+      return { stream: true, messages: streamOf(call, method) };
     },
   };
+}
+
+/** The frames of a streamed answer as messages, in order; the call ends with the iteration. */
+async function* streamOf(call: SimCall, method: MethodDefinition): AsyncGenerator<unknown> {
+  try {
+    for (;;) {
+      const frame = await call.inbox.next();
+      if (frame.kind === "end") return call.finish(Code.OK);
+      if (frame.kind === "message") yield method.responseType.decode(frame.bytes);
+    }
+  } catch (error) {
+    call.finish(RpcError.from(error).code);
+    throw error;
+  } finally {
+    // The consumer stopped early: tell the server, as a real client would.
+    call.finish(Code.CANCELLED);
+  }
+}
+
+/**
+ * The caller's side of one call: sends the request, watches the caller's own
+ * deadline and cancellation, and puts the frames that come back in its inbox.
+ * Its state lives in fields and methods, not closures: it runs for every
+ * simulated call, and under tsx each named closure costs a defineProperty.
+ */
+class SimCall {
+  readonly inbox = new FrameInbox();
+  readonly #network: SimNetwork;
+  readonly #from: string;
+  readonly #to: string;
+  readonly #path: string;
+  readonly #caller: SimNode;
+  readonly #epoch: number;
+  readonly #callId: number;
+  readonly #sentAt: number;
+  readonly #observe: SimTransportOptions["observe"];
+  readonly #stopWatching: () => void;
+  #started = false;
+  #finished = false;
+  /** Aborted already when the call starts: the request still goes out, and the caller fails at once. */
+  #abortedAtStart: RpcError | undefined;
+  #served: ServedCall | undefined;
+
+  constructor(network: SimNetwork, from: string, to: string, request: CallRequest, observe: SimTransportOptions["observe"]) {
+    const { method, path } = request;
+    this.#network = network;
+    this.#from = from;
+    this.#to = to;
+    this.#path = path;
+    this.#observe = observe;
+    const caller = (this.#caller = network.node(from));
+    this.#epoch = caller.epoch;
+    this.#callId = network.nextCallId();
+    this.#sentAt = network.scheduler.now();
+    const delivery: Delivery = {
+      from,
+      to,
+      callId: this.#callId,
+      path,
+      method,
+      bytes: encodeMessage(method.requestType, request.message),
+      timeoutMs: request.deadline === undefined ? undefined : request.deadline - caller.clock.now(),
+      metadata: request.metadata,
+    };
+    this.#stopWatching = watchCall(caller.clock, request, (reason) => this.#aborted(reason));
+    this.#started = true;
+    network.record({ ev: "call", callId: this.#callId, from, to, path });
+    network.send(from, to, { kind: "request", callId: this.#callId, path }, () => {
+      this.#served = serve(network, delivery, (frame) => this.#reply(frame));
+    });
+    if (this.#abortedAtStart) this.inbox.fail(this.#abortedAtStart);
+  }
+
+  /** Ends the call once: stops watching, reports it, and tells the server if the caller gave up. */
+  finish(code: Code): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#stopWatching();
+    this.#observe?.(this.#path, this.#network.scheduler.now() - this.#sentAt, code);
+    if (code === Code.CANCELLED || code === Code.DEADLINE_EXCEEDED) {
+      this.#network.send(this.#from, this.#to, { kind: "cancel", callId: this.#callId, path: this.#path }, () => this.#served?.cancel(code));
+    }
+  }
+
+  #aborted(reason: RpcError): void {
+    if (!this.#started) {
+      this.#abortedAtStart = reason;
+      return;
+    }
+    this.inbox.fail(reason);
+    this.finish(reason.code);
+  }
+
+  /** The callee sends a frame back over the reverse link. */
+  #reply(frame: Frame): void {
+    this.#network.send(this.#to, this.#from, { kind: "reply", callId: this.#callId, path: this.#path }, () => this.#land(frame));
+  }
+
+  #land(frame: Frame): void {
+    // The caller's continuation died with it if it crashed meanwhile.
+    if (this.#caller.epoch !== this.#epoch || this.#finished) return;
+    if (frame.kind === "error") this.#network.record({ ev: "error", callId: this.#callId, path: this.#path, code: codeName(frame.code) });
+    this.inbox.put(frame);
+  }
 }
 
 interface Delivery {
@@ -115,96 +167,117 @@ interface Delivery {
 /**
  * The callee's side of one delivered request: runs the handler on the node's
  * current instance and sends each frame back. Nothing is sent by an instance
- * that crashed meanwhile: the process died before it could. Returns a function
- * that cancels the handler (the caller's cancel message, saying why).
+ * that crashed meanwhile: the process died before it could. Returns the served
+ * call, which the caller's cancel message can abort (undefined if refused).
  */
-function serve(network: SimNetwork, call: Delivery, send: (frame: Frame) => void): (code: Code) => void {
-  const callee = network.node(call.to);
-  let seq = 0;
-  const calleeEpoch = callee.epoch;
-  const emit = (frame: Omit<Frame, "seq"> & Partial<Frame>) => {
-    if (callee.epoch === calleeEpoch) send({ ...frame, seq: seq++ } as Frame);
-  };
-  const fail = (error: unknown) => {
-    const rpc = errorForCaller(error);
-    emit({ kind: "error", code: rpc.code, message: rpc.message });
-  };
-  if (!callee.up) {
-    fail(new RpcError(Code.UNAVAILABLE, `${call.to} is down (connection refused)`));
-    return () => {};
+function serve(network: SimNetwork, call: Delivery, send: (frame: Frame) => void): ServedCall | undefined {
+  const served = new ServedCall(network.node(call.to), call, send);
+  if (!served.callee.up) {
+    served.fail(new RpcError(Code.UNAVAILABLE, `${call.to} is down (connection refused)`));
+    return undefined;
   }
-  // The handler's one AbortController: the caller's cancel message or the deadline it sent aborts it.
-  let opened: ReturnType<typeof openAbortableScope> | undefined;
-  let cancelledEarly: RpcError | undefined;
-  const run = () => {
-    if (callee.epoch !== calleeEpoch) return;
-    const handler = callee.router.lookup(call.path);
-    if (!handler) return fail(unknownMethodError(call.path));
-    callee.handled++;
-    const deadline = call.timeoutMs === undefined ? undefined : callee.clock.now() + call.timeoutMs;
-    const scope = (opened = openAbortableScope(callee.clock, deadline, cancelledEarly));
-    const context: CallContext = { path: call.path, signal: scope.signal, deadline, metadata: call.metadata };
-    let message: unknown;
-    try {
-      message = call.method.requestType.decode(call.bytes);
-    } catch (error) {
-      scope.close();
-      return fail(new RpcError(Code.INTERNAL, "error deserializing request"));
-    }
-    const encode = (result: unknown) => encodeMessage(call.method.responseType, result);
-    if (handler.kind === "unary") {
-      handler
-        .invoke(message, context)
-        .then((result) => emit({ kind: "message", bytes: encode(result) }), fail)
-        .finally(() => scope.close());
-      return;
-    }
-    void (async () => {
-      try {
-        const stream = handler.invoke(message, context);
-        for await (const item of stream) {
-          if (scope.signal.aborted) break;
-          emit({ kind: "message", bytes: encode(item) });
-        }
-        if (scope.signal.aborted) throw scope.signal.reason;
-        emit({ kind: "end" });
-      } catch (error) {
-        fail(error);
-      } finally {
-        scope.close();
-      }
-    })();
-  };
-  if (callee.slowMs > 0) callee.clock.setTimer(callee.slowMs, run);
-  else run();
-  return (code) => {
-    const reason = code === Code.DEADLINE_EXCEEDED ? new RpcError(code, "deadline exceeded") : new RpcError(Code.CANCELLED, "call cancelled by the caller");
-    if (opened) opened.abort(reason);
-    else cancelledEarly ??= reason;
-  };
+  if (served.callee.slowMs > 0) served.callee.clock.setTimer(served.callee.slowMs, () => served.run());
+  else served.run();
+  return served;
 }
 
 /**
- * A handler's scope that the caller's cancel message can also abort: aborted
- * at once if the cancel came before the handler ran, else when the deadline
- * passes or the cancel arrives; nothing aborts it once it is closed.
+ * One request being handled. Its abort (the caller's cancel message, or the
+ * deadline the caller sent) makes an AbortController only if the handler reads
+ * its signal; a cancel that comes before the handler runs leaves it aborted at
+ * once, and nothing aborts it once the handler is done.
  */
-function openAbortableScope(clock: Clock, deadline: number | undefined, cancelledEarly: RpcError | undefined) {
-  const controller = new AbortController();
-  let closed = false;
-  const abort = (reason: RpcError) => {
-    if (!closed) controller.abort(reason);
-  };
-  if (cancelledEarly) controller.abort(cancelledEarly);
-  const stopWatching = cancelledEarly ? () => {} : watchCall(clock, { deadline }, abort);
-  return {
-    signal: controller.signal,
-    abort,
-    close() {
-      closed = true;
-      stopWatching();
-    },
-  };
+class ServedCall {
+  readonly callee: SimNode;
+  readonly #call: Delivery;
+  readonly #send: (frame: Frame) => void;
+  readonly #epoch: number;
+  readonly #abort = new LazyAbort();
+  #seq = 0;
+  #closed = false;
+
+  constructor(callee: SimNode, call: Delivery, send: (frame: Frame) => void) {
+    this.callee = callee;
+    this.#call = call;
+    this.#send = send;
+    this.#epoch = callee.epoch;
+  }
+
+  /** The caller's cancel message arrived, saying why it gave up. */
+  cancel(code: Code): void {
+    if (this.#closed) return;
+    this.#abort.abort(code === Code.DEADLINE_EXCEEDED ? new RpcError(code, "deadline exceeded") : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+  }
+
+  /** Sends the error a caller should see for `error`. */
+  fail(error: unknown): void {
+    const rpc = errorForCaller(error);
+    this.#emit({ kind: "error", code: rpc.code, message: rpc.message });
+  }
+
+  run(): void {
+    const { callee } = this;
+    if (callee.epoch !== this.#epoch) return;
+    const call = this.#call;
+    const handler = callee.router.lookup(call.path);
+    if (!handler) return this.fail(unknownMethodError(call.path));
+    callee.handled++;
+    const deadline = call.timeoutMs === undefined ? undefined : callee.clock.now() + call.timeoutMs;
+    if (deadline !== undefined && !this.#abort.aborted) this.#abort.expireAt(callee.clock, deadline);
+    let message: unknown;
+    try {
+      message = call.method.requestType.decode(call.bytes);
+    } catch {
+      this.#close();
+      return this.fail(new RpcError(Code.INTERNAL, "error deserializing request"));
+    }
+    const abort = this.#abort;
+    const context: CallContext = {
+      path: call.path,
+      get signal() {
+        return abort.signal;
+      },
+      deadline,
+      metadata: call.metadata,
+    };
+    if (handler.kind === "unary") {
+      handler
+        .invoke(message, context)
+        .then(
+          (result) => this.#emit({ kind: "message", bytes: encodeMessage(call.method.responseType, result) }),
+          (error: unknown) => this.fail(error),
+        )
+        .finally(() => this.#close());
+      return;
+    }
+    void this.#stream(() => handler.invoke(message, context));
+  }
+
+  /** Sends the handler's stream; `open` runs inside the try, since a handler may throw before it returns a stream. */
+  async #stream(open: () => AsyncIterable<unknown>): Promise<void> {
+    const abort = this.#abort;
+    try {
+      for await (const item of open()) {
+        if (abort.aborted) break;
+        this.#emit({ kind: "message", bytes: encodeMessage(this.#call.method.responseType, item) });
+      }
+      if (abort.aborted) throw abort.signal.reason;
+      this.#emit({ kind: "end" });
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.#close();
+    }
+  }
+
+  #emit(frame: Omit<Frame, "seq"> & Partial<Frame>): void {
+    if (this.callee.epoch === this.#epoch) this.#send({ ...frame, seq: this.#seq++ } as Frame);
+  }
+
+  #close(): void {
+    this.#closed = true;
+    this.#abort.close();
+  }
 }
 
 /** Frames of one call, released in sequence order; a failure ends it. */
