@@ -109,7 +109,7 @@ export class ClientCall {
       } else {
         const stream = client.makeServerStreamRequest(request.path, req.serialize, res.deserialize, request.message, this.#metadata!, options);
         this.#wire = stream;
-        this.#resolve({ stream: true, messages: this.#read(stream) });
+        this.#resolve({ stream: true, messages: new StreamMessages(stream, () => this.#done(), (error) => this.#failure(error)) });
       }
     } catch (error) {
       // grpc-js refused to start the call (its channel closed under it): the slot goes back.
@@ -134,19 +134,58 @@ export class ClientCall {
   #failure(error: unknown): RpcError {
     return this.#ended ?? fromGrpcError(error);
   }
+}
 
-  /** The messages of the server stream. Stopping early (break, throw, return) cancels the call, so the server's handler stops too. */
-  async *#read(stream: ClientReadableStream<unknown>): AsyncGenerator<unknown> {
-    let ended = false;
-    try {
-      for await (const message of stream) yield message;
-      ended = true;
-    } catch (error) {
-      ended = true;
-      throw this.#failure(error);
-    } finally {
-      this.#done();
-      if (!ended) stream.cancel();
-    }
+/**
+ * The messages of a grpc-js server stream, read through the stream's own async
+ * iterator with nothing but a `then` in between (an async generator here cost
+ * promises and a resume per message). When it ends, or the reader stops early
+ * (break, throw, return: the call is cancelled, so the server's handler stops
+ * too), `done` runs once; a failure is reported as `failure` names it.
+ */
+class StreamMessages implements AsyncIterableIterator<unknown> {
+  readonly #stream: ClientReadableStream<unknown>;
+  readonly #inner: AsyncIterator<unknown>;
+  readonly #done: () => void;
+  readonly #failure: (error: unknown) => RpcError;
+  #over = false;
+
+  constructor(stream: ClientReadableStream<unknown>, done: () => void, failure: (error: unknown) => RpcError) {
+    this.#stream = stream;
+    this.#inner = stream[Symbol.asyncIterator]();
+    this.#done = done;
+    this.#failure = failure;
+  }
+
+  /** Runs `done` the first time the stream is over; true that time. */
+  #finish(): boolean {
+    if (this.#over) return false;
+    this.#over = true;
+    this.#done();
+    return true;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** The next message, done at the stream's end, or the call's failure as an RpcError. */
+  next(): Promise<IteratorResult<unknown>> {
+    return this.#inner.next().then(
+      (result) => {
+        if (result.done) this.#finish();
+        return result;
+      },
+      (error: unknown) => {
+        this.#finish();
+        throw this.#failure(error);
+      },
+    );
+  }
+
+  /** Stops reading: cancels the call if it has not ended. */
+  return(): Promise<IteratorResult<unknown>> {
+    if (this.#finish()) this.#stream.cancel();
+    return this.#inner.return?.() ?? Promise.resolve({ done: true, value: undefined });
   }
 }
