@@ -137,32 +137,43 @@ export class ClientCall {
 }
 
 /**
- * The messages of a grpc-js server stream, read through the stream's own async
- * iterator with nothing but a `then` in between (an async generator here cost
- * promises and a resume per message). When it ends, or the reader stops early
- * (break, throw, return: the call is cancelled, so the server's handler stops
- * too), `done` runs once; a failure is reported as `failure` names it.
+ * The messages of a grpc-js server stream, pulled with `read()` on its
+ * 'readable', 'end' and 'error' events as Node's own stream iterator does, but
+ * with one promise per message and no async generator (Node's iterator is one,
+ * and a generator of ours around it was another: each costs promises and a
+ * resume per message). Messages that arrived before a failure are read first,
+ * as Node's iterator does. When the stream ends, fails, or the reader stops
+ * early (break, throw, return: the call is cancelled, so the server's handler
+ * stops too), `done` runs once; a failure is reported as `failure` names it.
  */
 class StreamMessages implements AsyncIterableIterator<unknown> {
   readonly #stream: ClientReadableStream<unknown>;
-  readonly #inner: AsyncIterator<unknown>;
   readonly #done: () => void;
   readonly #failure: (error: unknown) => RpcError;
   #over = false;
+  #ended = false;
+  #failed = false;
+  #error: unknown;
+  /** Retries the pending next() once the stream has news. */
+  #wake: (() => void) | undefined;
 
   constructor(stream: ClientReadableStream<unknown>, done: () => void, failure: (error: unknown) => RpcError) {
     this.#stream = stream;
-    this.#inner = stream[Symbol.asyncIterator]();
     this.#done = done;
     this.#failure = failure;
-  }
-
-  /** Runs `done` the first time the stream is over; true that time. */
-  #finish(): boolean {
-    if (this.#over) return false;
-    this.#over = true;
-    this.#done();
-    return true;
+    stream.on("readable", () => this.#poke());
+    stream.on("end", () => {
+      this.#ended = true;
+      this.#poke();
+    });
+    // Always listened to: grpc-js emits a failed call's status as 'error', which would throw unheard.
+    stream.on("error", (error) => {
+      if (!this.#failed) {
+        this.#failed = true;
+        this.#error = error;
+      }
+      this.#poke();
+    });
   }
 
   [Symbol.asyncIterator](): this {
@@ -171,21 +182,43 @@ class StreamMessages implements AsyncIterableIterator<unknown> {
 
   /** The next message, done at the stream's end, or the call's failure as an RpcError. */
   next(): Promise<IteratorResult<unknown>> {
-    return this.#inner.next().then(
-      (result) => {
-        if (result.done) this.#finish();
-        return result;
-      },
-      (error: unknown) => {
-        this.#finish();
-        throw this.#failure(error);
-      },
-    );
+    return new Promise((resolve, reject) => this.#pull(resolve, reject));
   }
 
   /** Stops reading: cancels the call if it has not ended. */
   return(): Promise<IteratorResult<unknown>> {
-    if (this.#finish()) this.#stream.cancel();
-    return this.#inner.return?.() ?? Promise.resolve({ done: true, value: undefined });
+    if (this.#finish()) {
+      this.#stream.cancel();
+      this.#stream.destroy();
+    }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  #pull(resolve: (result: IteratorResult<unknown>) => void, reject: (error: unknown) => void): void {
+    const message: unknown = this.#stream.destroyed ? null : this.#stream.read();
+    if (message !== null) return resolve({ done: false, value: message });
+    if (this.#failed) {
+      this.#finish();
+      return reject(this.#failure(this.#error));
+    }
+    if (this.#ended || this.#over) {
+      this.#finish();
+      return resolve({ done: true, value: undefined });
+    }
+    this.#wake = () => this.#pull(resolve, reject);
+  }
+
+  #poke(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Runs `done` the first time the stream is over; true that time. */
+  #finish(): boolean {
+    if (this.#over) return false;
+    this.#over = true;
+    this.#done();
+    return true;
   }
 }
