@@ -6,18 +6,19 @@
  * ratios (project / raw) with their spread, so that drift of a noisy machine
  * hits both sides of every ratio alike.
  *
- *   npx tsx bench/ab-grpc.ts [--rounds 15] [--calls 2000] [--json]
+ *   npx tsx bench/ab-grpc.ts [--rounds 15] [--calls 2000] [--only stream] [--json]
  *
  * Kinds: unary one at a time, unary with 32 in flight, a 10-message stream
  * one at a time, and the stream with 32 in flight.
  */
-import { parseFlags, intFlag, runCli } from "../src/cli/args.js";
+import { intFlag, parseFlags, runCli, UsageError } from "../src/cli/args.js";
 import { networkPair } from "./project-pairs.js";
 import { startRawGrpc } from "./raw-grpc.js";
 import type { RawPair } from "./raw-pair.js";
 import { IN_FLIGHT, median, STREAM_COUNT } from "./transport-bench.js";
 
-const USAGE = "usage: npx tsx bench/ab-grpc.ts [--rounds N (default 15)] [--calls N per side and round (default 2000)] [--json]";
+const USAGE =
+  "usage: npx tsx bench/ab-grpc.ts [--rounds N (default 15)] [--calls N per side and round (default 2000)] [--only unary|stream|sequential|flight] [--json]";
 
 /** One measured kind of call. */
 interface Kind {
@@ -86,8 +87,10 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[lo]! + (sorted[Math.ceil(at)]! - sorted[lo]!) * (at - lo);
 }
 
-/** Runs the A/B: `rounds` interleaved rounds of `calls` calls per side for each kind. */
-export async function abGrpc(rounds: number, calls: number): Promise<AbRow[]> {
+/** Runs the A/B: `rounds` interleaved rounds of `calls` calls per side for each kind whose name contains `only`. */
+export async function abGrpc(rounds: number, calls: number, only = ""): Promise<AbRow[]> {
+  const kinds = KINDS.filter((k) => k.name.includes(only));
+  if (kinds.length === 0) throw new UsageError(`--only matches no kind of call: ${KINDS.map((k) => k.name).join(", ")}`);
   const raw = await startRawGrpc();
   const project = await networkPair("grpc");
   try {
@@ -96,7 +99,7 @@ export async function abGrpc(rounds: number, calls: number): Promise<AbRow[]> {
       if ((await pair.streamNumbers(STREAM_COUNT)) !== (STREAM_COUNT * (STREAM_COUNT + 1)) / 2) throw new Error("StreamNumbers answered wrong");
     }
     const rows: AbRow[] = [];
-    for (const kind of KINDS) {
+    for (const kind of kinds) {
       // Warm-up: both sides' code paths hot before the first timed round.
       await timeCalls(raw, kind, calls);
       await timeCalls(project, kind, calls);
@@ -127,10 +130,10 @@ export async function abGrpc(rounds: number, calls: number): Promise<AbRow[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await runCli("ab-grpc", USAGE, async () => {
-    const flags = parseFlags(process.argv.slice(2), { rounds: { type: "string" }, calls: { type: "string" }, json: { type: "boolean" } });
+    const flags = parseFlags(process.argv.slice(2), { rounds: { type: "string" }, calls: { type: "string" }, only: { type: "string" }, json: { type: "boolean" } });
     const rounds = intFlag("rounds", flags.rounds, 1, 1000, 15);
     const calls = intFlag("calls", flags.calls, 10, 1_000_000, 2000);
-    const rows = await abGrpc(rounds, calls);
+    const rows = await abGrpc(rounds, calls, flags.only);
     if (flags.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     console.log(`project grpc / raw grpc-js, ${rounds} interleaved rounds of ${calls} calls per side`);
     console.log("kind                      measure  raw µs  project µs  ratio  (q1..q3, min..max)");

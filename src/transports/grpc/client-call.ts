@@ -109,7 +109,7 @@ export class ClientCall {
       } else {
         const stream = client.makeServerStreamRequest(request.path, req.serialize, res.deserialize, request.message, this.#metadata!, options);
         this.#wire = stream;
-        this.#resolve({ stream: true, messages: this.#read(stream) });
+        this.#resolve({ stream: true, messages: new StreamMessages(stream, () => this.#done(), (error) => this.#failure(error)) });
       }
     } catch (error) {
       // grpc-js refused to start the call (its channel closed under it): the slot goes back.
@@ -134,19 +134,91 @@ export class ClientCall {
   #failure(error: unknown): RpcError {
     return this.#ended ?? fromGrpcError(error);
   }
+}
 
-  /** The messages of the server stream. Stopping early (break, throw, return) cancels the call, so the server's handler stops too. */
-  async *#read(stream: ClientReadableStream<unknown>): AsyncGenerator<unknown> {
-    let ended = false;
-    try {
-      for await (const message of stream) yield message;
-      ended = true;
-    } catch (error) {
-      ended = true;
-      throw this.#failure(error);
-    } finally {
-      this.#done();
-      if (!ended) stream.cancel();
+/**
+ * The messages of a grpc-js server stream, pulled with `read()` on its
+ * 'readable', 'end' and 'error' events as Node's own stream iterator does, but
+ * with one promise per message and no async generator (Node's iterator is one,
+ * and a generator of ours around it was another: each costs promises and a
+ * resume per message). Messages that arrived before a failure are read first,
+ * as Node's iterator does. When the stream ends, fails, or the reader stops
+ * early (break, throw, return: the call is cancelled, so the server's handler
+ * stops too), `done` runs once; a failure is reported as `failure` names it.
+ */
+class StreamMessages implements AsyncIterableIterator<unknown> {
+  readonly #stream: ClientReadableStream<unknown>;
+  readonly #done: () => void;
+  readonly #failure: (error: unknown) => RpcError;
+  #over = false;
+  #ended = false;
+  #failed = false;
+  #error: unknown;
+  /** Retries the pending next() once the stream has news. */
+  #wake: (() => void) | undefined;
+
+  constructor(stream: ClientReadableStream<unknown>, done: () => void, failure: (error: unknown) => RpcError) {
+    this.#stream = stream;
+    this.#done = done;
+    this.#failure = failure;
+    stream.on("readable", () => this.#poke());
+    stream.on("end", () => {
+      this.#ended = true;
+      this.#poke();
+    });
+    // Always listened to: grpc-js emits a failed call's status as 'error', which would throw unheard.
+    stream.on("error", (error) => {
+      if (!this.#failed) {
+        this.#failed = true;
+        this.#error = error;
+      }
+      this.#poke();
+    });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** The next message, done at the stream's end, or the call's failure as an RpcError. */
+  next(): Promise<IteratorResult<unknown>> {
+    return new Promise((resolve, reject) => this.#pull(resolve, reject));
+  }
+
+  /** Stops reading: cancels the call if it has not ended. */
+  return(): Promise<IteratorResult<unknown>> {
+    if (this.#finish()) {
+      this.#stream.cancel();
+      this.#stream.destroy();
     }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  #pull(resolve: (result: IteratorResult<unknown>) => void, reject: (error: unknown) => void): void {
+    const message: unknown = this.#stream.destroyed ? null : this.#stream.read();
+    if (message !== null) return resolve({ done: false, value: message });
+    if (this.#failed) {
+      this.#finish();
+      return reject(this.#failure(this.#error));
+    }
+    if (this.#ended || this.#over) {
+      this.#finish();
+      return resolve({ done: true, value: undefined });
+    }
+    this.#wake = () => this.#pull(resolve, reject);
+  }
+
+  #poke(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Runs `done` the first time the stream is over; true that time. */
+  #finish(): boolean {
+    if (this.#over) return false;
+    this.#over = true;
+    this.#done();
+    return true;
   }
 }

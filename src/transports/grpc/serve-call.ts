@@ -1,4 +1,4 @@
-import type { ServerUnaryCall, ServerWritableStream, handleServerStreamingCall, handleUnaryCall } from "@grpc/grpc-js";
+import type { ServerUnaryCall, ServerWritableStream, handleServerStreamingCall, handleUnaryCall, sendUnaryData } from "@grpc/grpc-js";
 import type { Clock } from "../../core/clock.js";
 import type { CallContext, Metadata } from "../call.js";
 import { clientGoneReason } from "../call-scope.js";
@@ -15,8 +15,8 @@ export interface ServeEnv {
   readonly clock: Clock;
   /** Sees every error a handler threw that was not an RpcError (the caller gets UNKNOWN). */
   readonly onUnexpectedError: ((error: unknown, path: string) => void) | undefined;
-  /** The calls in flight: each entry ends its call with `error` and cancels its handler (a server shutting down). */
-  readonly inFlight: Set<(error: RpcError) => void>;
+  /** The calls in flight: `stop` ends one with `error` and cancels its handler (a server shutting down). */
+  readonly inFlight: Set<{ stop(error: RpcError): void }>;
 }
 
 type AnyServerCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
@@ -32,70 +32,60 @@ type AnyServerCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<un
  *
  * The signal's AbortController and the metadata's conversion are made only if
  * the handler reads them (a unary handler like the Greeter reads neither, and
- * each costs microseconds on a loopback call). A class rather than closures:
- * tsx's keepNames renames every named function made per call with defineProperty.
+ * each costs microseconds on a loopback call). Objects rather than closures:
+ * each closure made per call is garbage to collect, and tsx's keepNames renames
+ * every named one with defineProperty.
  */
-class ServerScope {
+abstract class ServerScope {
   /** Aborts when the call ends early, with an RpcError as its reason: the handler's signal. */
   readonly abort = new LazyAbort();
   readonly context: CallContext;
   readonly #call: AnyServerCall;
   readonly #env: ServeEnv;
   readonly #onCancelled: () => void;
-  readonly #stop: (error: RpcError) => void;
-  readonly #answer: (error: RpcError | null, message?: unknown) => void;
   #cancelTimer: (() => void) | undefined;
   // grpc-js also emits 'cancelled' after a call ends normally; `closed` makes that a no-op.
   #closed = false;
   #settled = false;
   #metadata: Metadata | undefined;
 
-  /** `answer` sends the caller the call's error (a status) or its unary message (a stream's end when there is none). */
-  constructor(call: AnyServerCall, path: string, env: ServeEnv, answer: (error: RpcError | null, message?: unknown) => void) {
+  constructor(call: AnyServerCall, path: string, env: ServeEnv) {
     this.#call = call;
     this.#env = env;
-    this.#answer = answer;
     const deadline = fromWallDeadline(call.getDeadline(), env.clock);
+    this.context = new ServedContext(this, path, deadline);
     this.#onCancelled = () => this.#end(clientGoneReason(env.clock, deadline, "call cancelled by the caller"));
-    this.#stop = (error) => {
-      this.settle(error);
-      // The handler hears of it as of any cancel; its caller already has `error`.
-      this.#end(new RpcError(Code.CANCELLED, "call cancelled by the caller"));
-    };
+  }
+
+  /**
+   * Starts watching for the call's early end; a call already cancelled or past
+   * its deadline ends (and is answered) at once. Called once the subclass can answer.
+   */
+  open(): this {
+    const call = this.#call;
+    const { clock } = this.#env;
+    const { deadline } = this.context;
     call.on("cancelled", this.#onCancelled);
-    env.inFlight.add(this.#stop);
-    const scope = this;
-    this.context = {
-      path,
-      get signal() {
-        return scope.abort.signal;
-      },
-      deadline,
-      get metadata() {
-        return scope.#requestMetadata();
-      },
-    };
+    this.#env.inFlight.add(this);
     if (call.cancelled) this.#onCancelled();
     else if (deadline !== undefined) {
-      const left = deadline - env.clock.now();
+      const left = deadline - clock.now();
       if (left <= 0) this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
-      else this.#cancelTimer = env.clock.setTimer(left, () => this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
+      else this.#cancelTimer = clock.setTimer(left, () => this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
     }
+    return this;
   }
+
+  /** Sends the caller the call's error (a status) or its unary message (a stream's end when there is none). */
+  protected abstract answer(error: RpcError | null, message?: unknown): void;
 
   /** True once the call ended early: its caller has been answered and the handler's signal aborted. */
   get ended(): boolean {
     return this.abort.aborted;
   }
 
-  #end(reason: RpcError): void {
-    if (this.#closed) return;
-    this.abort.abort(reason);
-    this.settle(reason);
-    this.close();
-  }
-
-  #requestMetadata(): Metadata {
+  /** The request metadata as the handler sees it, converted on first use. */
+  requestMetadata(): Metadata {
     return (this.#metadata ??= fromGrpcMetadata(this.#call.metadata));
   }
 
@@ -103,7 +93,13 @@ class ServerScope {
   settle(error: RpcError | null, message?: unknown): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#answer(error, message);
+    this.answer(error, message);
+  }
+
+  /** Ends the call with `error` for its caller (a server shutting down); the handler hears of it as of any cancel. */
+  stop(error: RpcError): void {
+    this.settle(error);
+    this.#end(new RpcError(Code.CANCELLED, "call cancelled by the caller"));
   }
 
   /** Detaches from the grpc-js call; after it, a late 'cancelled' event or the deadline is ignored. Safe to call more than once. */
@@ -112,14 +108,57 @@ class ServerScope {
     this.#closed = true;
     this.#cancelTimer?.();
     this.#call.off("cancelled", this.#onCancelled);
-    this.#env.inFlight.delete(this.#stop);
+    this.#env.inFlight.delete(this);
+  }
+
+  #end(reason: RpcError): void {
+    if (this.#closed) return;
+    this.abort.abort(reason);
+    this.settle(reason);
+    this.close();
+  }
+}
+
+/** What a handler sees of its call: the scope's signal and metadata, made when first read. */
+class ServedContext implements CallContext {
+  readonly #scope: ServerScope;
+  readonly path: string;
+  readonly deadline: number | undefined;
+
+  constructor(scope: ServerScope, path: string, deadline: number | undefined) {
+    this.#scope = scope;
+    this.path = path;
+    this.deadline = deadline;
+  }
+
+  get signal(): AbortSignal {
+    return this.#scope.abort.signal;
+  }
+
+  get metadata(): Metadata {
+    return this.#scope.requestMetadata();
+  }
+}
+
+/** A unary call's scope: answers through grpc-js's callback. */
+class UnaryScope extends ServerScope {
+  readonly #callback: sendUnaryData<unknown>;
+
+  constructor(call: ServerUnaryCall<unknown, unknown>, path: string, env: ServeEnv, callback: sendUnaryData<unknown>) {
+    super(call, path, env);
+    this.#callback = callback;
+  }
+
+  protected answer(error: RpcError | null, message?: unknown): void {
+    if (error) this.#callback(toGrpcStatus(error));
+    else this.#callback(null, message);
   }
 }
 
 /** Adapts a unary handler to grpc-js: its answer, or its error as a status safe for the caller. */
 export function unaryCall(handler: Extract<Handler, { kind: "unary" }>, env: ServeEnv): handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
-    const scope = new ServerScope(call, handler.path, env, (error, message) => (error ? callback(toGrpcStatus(error)) : callback(null, message)));
+    const scope = new UnaryScope(call, handler.path, env, callback).open();
     let result: Promise<unknown>;
     try {
       result = handler.invoke(call.request, scope.context);
@@ -151,9 +190,23 @@ export function serverStreamCall(handler: Extract<Handler, { kind: "stream" }>, 
   };
 }
 
+/** A server stream's scope: ends the stream with OK, or emits its error status (after a cancel grpc-js ignores both). */
+class StreamScope extends ServerScope {
+  readonly #stream: ServerWritableStream<unknown, unknown>;
+
+  constructor(call: ServerWritableStream<unknown, unknown>, path: string, env: ServeEnv) {
+    super(call, path, env);
+    this.#stream = call;
+  }
+
+  protected answer(error: RpcError | null): void {
+    if (error) this.#stream.emit("error", toGrpcStatus(error));
+    else this.#stream.end();
+  }
+}
+
 async function pump(handler: Extract<Handler, { kind: "stream" }>, env: ServeEnv, call: ServerWritableStream<unknown, unknown>): Promise<void> {
-  // After a cancel grpc-js has already closed the call and ignores what is sent.
-  const scope = new ServerScope(call, handler.path, env, (error) => (error ? call.emit("error", toGrpcStatus(error)) : call.end()));
+  const scope = new StreamScope(call, handler.path, env).open();
   let source: AsyncIterator<unknown> | undefined;
   let finished = false;
   try {

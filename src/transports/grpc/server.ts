@@ -92,7 +92,7 @@ export async function createGrpcServer(router: Router, options: GrpcServerOption
         let cancelForce = () => {};
         // Past the timeout, calls still in flight end UNAVAILABLE (worth a retry elsewhere), not with a bare reset.
         const cancelStop = clock.setTimer(options.shutdownTimeoutMs ?? 2000, () => {
-          for (const stop of [...env.inFlight]) stop(new RpcError(Code.UNAVAILABLE, "server shutting down"));
+          for (const call of [...env.inFlight]) call.stop(new RpcError(Code.UNAVAILABLE, "server shutting down"));
           cancelForce = clock.setTimer(FORCE_AFTER_STOP_MS, () => {
             server.forceShutdown();
             resolve();
