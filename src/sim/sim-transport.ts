@@ -2,7 +2,7 @@ import type { CallContext, CallRequest, CallResponse, Transport } from "../trans
 import { watchCall } from "../transports/call-scope.js";
 import { Code, codeName } from "../transports/codes.js";
 import type { MethodDefinition } from "../transports/definition.js";
-import { LazyAbort } from "../transports/http/lazy-abort.js";
+import { LazyAbort } from "../transports/lazy-abort.js";
 import { encodeMessage } from "../transports/message-bytes.js";
 import { unknownMethodError } from "../transports/router.js";
 import { errorForCaller, RpcError } from "../transports/rpc-error.js";

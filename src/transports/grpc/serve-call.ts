@@ -3,7 +3,7 @@ import type { Clock } from "../../core/clock.js";
 import type { CallContext, Metadata } from "../call.js";
 import { clientGoneReason } from "../call-scope.js";
 import { Code } from "../codes.js";
-import { LazyAbort } from "../http/lazy-abort.js";
+import { LazyAbort } from "../lazy-abort.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { fromWallDeadline } from "./deadline.js";

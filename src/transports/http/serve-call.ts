@@ -6,7 +6,7 @@ import { Code } from "../codes.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { HttpFailure } from "./http-failure.js";
-import { LazyAbort } from "./lazy-abort.js";
+import { LazyAbort } from "../lazy-abort.js";
 import { errorBody, HTTP_STATUS_OF_CODE } from "./status.js";
 import { JSON_TYPE, NDJSON_TYPE, SSE_TYPE } from "./wire.js";
 

@@ -9,7 +9,7 @@ import { lingerThenHangUp, listen } from "./listen.js";
 import { systemClock } from "../system-clock.js";
 import { HttpFailure, noRoute, wrongVerb } from "./http-failure.js";
 import { withDefaults } from "./json-defaults.js";
-import { LazyAbort } from "./lazy-abort.js";
+import { LazyAbort } from "../lazy-abort.js";
 import { parseJsonObject, readBody, requireJsonContentType } from "./request-body.js";
 import { matchRest, type RestRoutes } from "./rest.js";
 import { sendError, serveCall, type StreamFraming } from "./serve-call.js";

@@ -1,6 +1,7 @@
 import type { Clock } from "../../core/clock.js";
 import type { CallContext, CallRequest, CallResponse, Transport } from "../call.js";
-import { openCallScope, raceAbort } from "../call-scope.js";
+import { watchCall } from "../call-scope.js";
+import { LazyAbort } from "../lazy-abort.js";
 import type { MessageType } from "../definition.js";
 import { unknownMethodError, type Router } from "../router.js";
 import { Code } from "../codes.js";
@@ -38,17 +39,26 @@ export function createInProcessTransport(router: Router, options: InProcessOptio
       } catch {
         throw new RpcError(Code.INTERNAL, "error deserializing request");
       }
-      const scope = openCallScope(clock, request);
-      const context: CallContext = { path: request.path, signal: scope.signal, deadline: request.deadline, metadata: request.metadata };
+      // The handler's AbortController is made only if it reads its signal.
+      const abort = new LazyAbort();
+      const stopWatching = watchCall(clock, request, (error) => abort.abort(error));
+      const context: CallContext = {
+        path: request.path,
+        get signal() {
+          return abort.signal;
+        },
+        deadline: request.deadline,
+        metadata: request.metadata,
+      };
 
       if (handler.kind === "unary") {
         try {
-          const result = await raceAbort(handler.invoke(message, context), scope.signal);
+          const result = await abort.race(handler.invoke(message, context));
           return { stream: false, message: copy(handler.method.responseType, result) };
         } catch (error) {
           throw fail(error, request.path);
         } finally {
-          scope.close();
+          stopWatching();
         }
       }
 
@@ -56,20 +66,20 @@ export function createInProcessTransport(router: Router, options: InProcessOptio
       try {
         source = handler.invoke(message, context)[Symbol.asyncIterator]();
       } catch (error) {
-        scope.close();
+        stopWatching();
         throw fail(error, request.path);
       }
       async function* messages(): AsyncGenerator<unknown> {
         try {
           while (true) {
-            const item = await raceAbort(source.next(), scope.signal);
+            const item = await abort.race(source.next());
             if (item.done) return;
             yield copy(handler!.method.responseType, item.value);
           }
         } catch (error) {
           throw fail(error, request.path);
         } finally {
-          scope.close();
+          stopWatching();
           // The consumer stopped early, failed or was cancelled: stop the handler too.
           void source.return?.()?.catch(() => {});
         }

@@ -1,6 +1,6 @@
-import type { Clock } from "../../core/clock.js";
-import { Code } from "../codes.js";
-import { RpcError } from "../rpc-error.js";
+import type { Clock } from "../core/clock.js";
+import { Code } from "./codes.js";
+import { RpcError } from "./rpc-error.js";
 
 /**
  * The abort of one served call whose AbortController is made only when
@@ -18,8 +18,6 @@ export class LazyAbort {
   /** Rejects the step being raced, if any (steps are raced one at a time). */
   #rejectStep: ((reason: unknown) => void) | undefined;
   #cancelTimer: (() => void) | undefined;
-  #whenAborted: Promise<never> | undefined;
-  #rejectWhenAborted: ((reason: unknown) => void) | undefined;
 
   /** Aborted (with the reason given to {@link abort}) once the call is over for its caller. */
   get signal(): AbortSignal {
@@ -44,24 +42,6 @@ export class LazyAbort {
     const reject = this.#rejectStep;
     this.#rejectStep = undefined;
     reject?.(reason);
-    this.#rejectWhenAborted?.(reason);
-  }
-
-  /**
-   * Rejects with the reason when it aborts (at once if it has); never settles otherwise. Its rejection
-   * is handled. For racing many steps, {@link race} holds less: each Promise.race against this one
-   * adds a reaction to it that stays until it settles.
-   */
-  whenAborted(): Promise<never> {
-    if (this.#whenAborted === undefined) {
-      this.#whenAborted = this.#aborted
-        ? Promise.reject(this.#reason)
-        : new Promise<never>((_, reject) => {
-            this.#rejectWhenAborted = reject;
-          });
-      this.#whenAborted.catch(() => {});
-    }
-    return this.#whenAborted;
   }
 
   /**
