@@ -43,7 +43,8 @@ await runCli("bench", USAGE, async () => {
   const orders = intFlag("orders", values.orders, 10, 1_000_000, quick ? 200 : 2000);
   const rounds = intFlag("rounds", values.rounds, 1, 50, quick ? 1 : 3);
 
-  const transports = await benchTransports({ rounds, timeMs: quick ? 100 : 500, concurrentCalls: quick ? 300 : 3000 });
+  // The ratio columns come from interleaved A/B rounds (ab-rounds.ts) in a full run: the ratio of two tinybench means swings 0.9-2x on a busy machine.
+  const transports = await benchTransports({ rounds, timeMs: quick ? 100 : 500, concurrentCalls: quick ? 300 : 3000, ...(quick ? {} : { ab: { rounds: 30, calls: 500 } }) });
   console.log(`per call (${rounds} interleaved round(s); stream = ${STREAM_COUNT} numbers; concurrent = ${IN_FLIGHT} calls in flight)`);
   console.table(
     transports.map((r) => ({
