@@ -35,7 +35,8 @@ export class NumbersService implements ImplOf<typeof ServiceBDefinition> {
   /**
    * Yields value = 1..count in order, sleeping `delay_ms` on the injected clock
    * between two numbers (not before the first nor after the last). The sleep
-   * listens to the call's signal, so a cancelled call stops mid-delay.
+   * listens to the call's signal, so a cancelled call stops mid-delay; without
+   * a delay the transport stops pulling numbers once the call is aborted.
    */
   async *streamNumbers(request: StreamRequest, context: CallContext): AsyncGenerator<NumberReply> {
     const { count, delayMs } = request;
@@ -45,8 +46,10 @@ export class NumbersService implements ImplOf<typeof ServiceBDefinition> {
     let outcome: StreamSummary["outcome"] = "stopped";
     try {
       for (let value = 1; value <= count; value++) {
-        if (value > 1 && delayMs > 0) await sleep(this.deps.clock, delayMs, context.signal);
-        context.signal.throwIfAborted();
+        if (value > 1 && delayMs > 0) {
+          await sleep(this.deps.clock, delayMs, context.signal);
+          context.signal.throwIfAborted();
+        }
         sent = value;
         yield { value };
       }
@@ -55,6 +58,9 @@ export class NumbersService implements ImplOf<typeof ServiceBDefinition> {
       if (context.signal.aborted) outcome = "cancelled";
       throw error;
     } finally {
+      // Without a delay the transport notices an abort between two numbers and stops pulling; the
+      // signal is read only then, since reading it makes the call's AbortController (microseconds).
+      if (outcome === "stopped" && context.signal.aborted) outcome = "cancelled";
       this.deps.onStreamEnd?.({ count, delayMs, sent, outcome });
     }
   }
