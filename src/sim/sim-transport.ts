@@ -1,8 +1,8 @@
-import type { CallContext, CallRequest, CallResponse, Transport } from "../transports/call.js";
+import type { CallRequest, CallResponse, Transport } from "../transports/call.js";
 import { watchCall } from "../transports/call-scope.js";
 import { Code, codeName } from "../transports/codes.js";
 import type { MethodDefinition } from "../transports/definition.js";
-import { LazyAbort } from "../transports/lazy-abort.js";
+import { LazyAbort, lazyContext } from "../transports/lazy-abort.js";
 import { encodeMessage } from "../transports/message-bytes.js";
 import { unknownMethodError } from "../transports/router.js";
 import { errorForCaller, RpcError } from "../transports/rpc-error.js";
@@ -231,15 +231,7 @@ class ServedCall {
       this.#close();
       return this.fail(new RpcError(Code.INTERNAL, "error deserializing request"));
     }
-    const abort = this.#abort;
-    const context: CallContext = {
-      path: call.path,
-      get signal() {
-        return abort.signal;
-      },
-      deadline,
-      metadata: call.metadata,
-    };
+    const context = lazyContext(call.path, this.#abort, deadline, call.metadata);
     if (handler.kind === "unary") {
       handler
         .invoke(message, context)

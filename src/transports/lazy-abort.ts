@@ -1,4 +1,5 @@
 import type { Clock } from "../core/clock.js";
+import type { CallContext, Metadata } from "./call.js";
 import { Code } from "./codes.js";
 import { RpcError } from "./rpc-error.js";
 
@@ -73,4 +74,16 @@ export class LazyAbort {
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
   }
+}
+
+/** A served call's context whose `signal` is read from `abort` only when the handler asks (a LazyAbort makes its controller then). */
+export function lazyContext(path: string, abort: { readonly signal: AbortSignal }, deadline: number | undefined, metadata: Metadata): CallContext {
+  return {
+    path,
+    get signal() {
+      return abort.signal;
+    },
+    deadline,
+    metadata,
+  };
 }

@@ -1,12 +1,12 @@
 import type { ServerResponse } from "node:http";
 import type { Clock } from "../../core/clock.js";
-import type { CallContext, Metadata } from "../call.js";
+import type { Metadata } from "../call.js";
 import { openCallScope, raceAbort, type CallScope } from "../call-scope.js";
 import { Code } from "../codes.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { HttpFailure } from "./http-failure.js";
-import { LazyAbort } from "../lazy-abort.js";
+import { LazyAbort, lazyContext } from "../lazy-abort.js";
 import { errorBody, HTTP_STATUS_OF_CODE } from "./status.js";
 import { JSON_TYPE, NDJSON_TYPE, SSE_TYPE } from "./wire.js";
 
@@ -48,15 +48,7 @@ export async function serveCall(call: ServedCall): Promise<void> {
   const { handler, res, disconnect } = call;
   const scope: ServedScope = disconnect instanceof LazyAbort ? disconnect : new SignalScope(openCallScope(call.clock, { signal: disconnect, deadline: call.deadline }));
   if (disconnect instanceof LazyAbort && call.deadline !== undefined) disconnect.expireAt(call.clock, call.deadline);
-  const context: CallContext = {
-    path: handler.path,
-    // Read from the scope only when the handler asks (a LazyAbort makes its controller then).
-    get signal() {
-      return scope.signal;
-    },
-    deadline: call.deadline,
-    metadata: call.metadata,
-  };
+  const context = lazyContext(handler.path, scope, call.deadline, call.metadata);
   let source: AsyncIterator<unknown> | undefined;
   let finished = false;
   try {

@@ -1,7 +1,7 @@
 import type { Clock } from "../../core/clock.js";
-import type { CallContext, CallRequest, CallResponse, Transport } from "../call.js";
+import type { CallRequest, CallResponse, Transport } from "../call.js";
 import { watchCall } from "../call-scope.js";
-import { LazyAbort } from "../lazy-abort.js";
+import { LazyAbort, lazyContext } from "../lazy-abort.js";
 import type { MessageType } from "../definition.js";
 import { unknownMethodError, type Router } from "../router.js";
 import { Code } from "../codes.js";
@@ -42,14 +42,7 @@ export function createInProcessTransport(router: Router, options: InProcessOptio
       // The handler's AbortController is made only if it reads its signal.
       const abort = new LazyAbort();
       const stopWatching = watchCall(clock, request, (error) => abort.abort(error));
-      const context: CallContext = {
-        path: request.path,
-        get signal() {
-          return abort.signal;
-        },
-        deadline: request.deadline,
-        metadata: request.metadata,
-      };
+      const context = lazyContext(request.path, abort, request.deadline, request.metadata);
 
       if (handler.kind === "unary") {
         try {
