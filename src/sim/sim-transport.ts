@@ -2,18 +2,12 @@ import type { CallRequest, CallResponse, Transport } from "../transports/call.js
 import { watchCall } from "../transports/call-scope.js";
 import { Code, codeName } from "../transports/codes.js";
 import type { MethodDefinition } from "../transports/definition.js";
-import { LazyAbort, lazyContext } from "../transports/lazy-abort.js";
 import { encodeMessage } from "../transports/message-bytes.js";
-import { unknownMethodError } from "../transports/router.js";
-import { errorForCaller, RpcError } from "../transports/rpc-error.js";
+import { RpcError } from "../transports/rpc-error.js";
+import { FrameInbox } from "./frame-inbox.js";
 import type { SimNetwork } from "./network/sim-network.js";
 import type { SimNode } from "./network/sim-node.js";
-
-/** What the callee sends back, numbered so the caller reads it in order whatever the latencies. */
-type Frame =
-  | { readonly seq: number; readonly kind: "message"; readonly bytes: Uint8Array }
-  | { readonly seq: number; readonly kind: "end" }
-  | { readonly seq: number; readonly kind: "error"; readonly code: Code; readonly message: string };
+import { serve, type Delivery, type Frame, type ServedCall } from "./sim-served-call.js";
 
 /** Options of {@link createSimTransport}. */
 export interface SimTransportOptions {
@@ -150,160 +144,5 @@ class SimCall {
     if (this.#caller.epoch !== this.#epoch || this.#finished) return;
     if (frame.kind === "error") this.#network.record({ ev: "error", callId: this.#callId, path: this.#path, code: codeName(frame.code) });
     this.inbox.put(frame);
-  }
-}
-
-interface Delivery {
-  readonly from: string;
-  readonly to: string;
-  readonly callId: number;
-  readonly path: string;
-  readonly method: MethodDefinition;
-  readonly bytes: Uint8Array;
-  readonly timeoutMs: number | undefined;
-  readonly metadata: CallRequest["metadata"];
-}
-
-/**
- * The callee's side of one delivered request: runs the handler on the node's
- * current instance and sends each frame back. Nothing is sent by an instance
- * that crashed meanwhile: the process died before it could. Returns the served
- * call, which the caller's cancel message can abort (undefined if refused).
- */
-function serve(network: SimNetwork, call: Delivery, send: (frame: Frame) => void): ServedCall | undefined {
-  const served = new ServedCall(network.node(call.to), call, send);
-  if (!served.callee.up) {
-    served.fail(new RpcError(Code.UNAVAILABLE, `${call.to} is down (connection refused)`));
-    return undefined;
-  }
-  if (served.callee.slowMs > 0) served.callee.clock.setTimer(served.callee.slowMs, () => served.run());
-  else served.run();
-  return served;
-}
-
-/**
- * One request being handled. Its abort (the caller's cancel message, or the
- * deadline the caller sent) makes an AbortController only if the handler reads
- * its signal; a cancel that comes before the handler runs leaves it aborted at
- * once, and nothing aborts it once the handler is done.
- */
-class ServedCall {
-  readonly callee: SimNode;
-  readonly #call: Delivery;
-  readonly #send: (frame: Frame) => void;
-  readonly #epoch: number;
-  readonly #abort = new LazyAbort();
-  #seq = 0;
-  #closed = false;
-
-  constructor(callee: SimNode, call: Delivery, send: (frame: Frame) => void) {
-    this.callee = callee;
-    this.#call = call;
-    this.#send = send;
-    this.#epoch = callee.epoch;
-  }
-
-  /** The caller's cancel message arrived, saying why it gave up. */
-  cancel(code: Code): void {
-    if (this.#closed) return;
-    this.#abort.abort(code === Code.DEADLINE_EXCEEDED ? new RpcError(code, "deadline exceeded") : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
-  }
-
-  /** Sends the error a caller should see for `error`. */
-  fail(error: unknown): void {
-    const rpc = errorForCaller(error);
-    this.#emit({ kind: "error", code: rpc.code, message: rpc.message });
-  }
-
-  run(): void {
-    const { callee } = this;
-    if (callee.epoch !== this.#epoch) return;
-    const call = this.#call;
-    const handler = callee.router.lookup(call.path);
-    if (!handler) return this.fail(unknownMethodError(call.path));
-    callee.handled++;
-    const deadline = call.timeoutMs === undefined ? undefined : callee.clock.now() + call.timeoutMs;
-    if (deadline !== undefined && !this.#abort.aborted) this.#abort.expireAt(callee.clock, deadline);
-    let message: unknown;
-    try {
-      message = call.method.requestType.decode(call.bytes);
-    } catch {
-      this.#close();
-      return this.fail(new RpcError(Code.INTERNAL, "error deserializing request"));
-    }
-    const context = lazyContext(call.path, this.#abort, deadline, call.metadata);
-    if (handler.kind === "unary") {
-      handler
-        .invoke(message, context)
-        .then(
-          (result) => this.#emit({ kind: "message", bytes: encodeMessage(call.method.responseType, result) }),
-          (error: unknown) => this.fail(error),
-        )
-        .finally(() => this.#close());
-      return;
-    }
-    void this.#stream(() => handler.invoke(message, context));
-  }
-
-  /** Sends the handler's stream; `open` runs inside the try, since a handler may throw before it returns a stream. */
-  async #stream(open: () => AsyncIterable<unknown>): Promise<void> {
-    const abort = this.#abort;
-    try {
-      for await (const item of open()) {
-        if (abort.aborted) break;
-        this.#emit({ kind: "message", bytes: encodeMessage(this.#call.method.responseType, item) });
-      }
-      if (abort.aborted) throw abort.signal.reason;
-      this.#emit({ kind: "end" });
-    } catch (error) {
-      this.fail(error);
-    } finally {
-      this.#close();
-    }
-  }
-
-  #emit(frame: Omit<Frame, "seq"> & Partial<Frame>): void {
-    if (this.callee.epoch === this.#epoch) this.#send({ ...frame, seq: this.#seq++ } as Frame);
-  }
-
-  #close(): void {
-    this.#closed = true;
-    this.#abort.close();
-  }
-}
-
-/** Frames of one call, released in sequence order; a failure ends it. */
-class FrameInbox {
-  readonly #early = new Map<number, Frame>();
-  readonly #ready: Frame[] = [];
-  #nextSeq = 0;
-  #failure: RpcError | undefined;
-  #wake: (() => void) | undefined;
-
-  put(frame: Frame): void {
-    this.#early.set(frame.seq, frame);
-    for (let f = this.#early.get(this.#nextSeq); f; f = this.#early.get(this.#nextSeq)) {
-      this.#early.delete(this.#nextSeq++);
-      this.#ready.push(f);
-    }
-    this.#wake?.();
-  }
-
-  fail(error: RpcError): void {
-    this.#failure ??= error;
-    this.#wake?.();
-  }
-
-  async next(): Promise<Frame> {
-    for (;;) {
-      if (this.#failure) throw this.#failure;
-      const frame = this.#ready.shift();
-      if (frame) {
-        if (frame.kind === "error") throw new RpcError(frame.code, frame.message);
-        return frame;
-      }
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-      this.#wake = undefined;
-    }
   }
 }
