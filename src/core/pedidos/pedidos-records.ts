@@ -18,6 +18,9 @@ export interface PedidoRow {
   readonly cancelamento_solicitado: number;
 }
 
+/** The columns of {@link PedidoRow}: the rest (dates as text, the key, attempts) is never read back, and each column costs a step across the WebAssembly boundary. */
+const PEDIDO_COLUMNS = "id, cliente_id, status, valor_total_centavos, metodo_pagamento, motivo, criado_em_ms, cancelamento_solicitado";
+
 /** The SQL of pedidos.db, so the service reads as the flow it is. */
 export class PedidosRecords {
   constructor(
@@ -32,29 +35,41 @@ export class PedidosRecords {
 
   /** The order with this id, or undefined. */
   pedido(id: number): PedidoRow | undefined {
-    return this.store.get<PedidoRow>("SELECT * FROM pedidos WHERE id = ?", [id]);
+    return this.store.get<PedidoRow>(`SELECT ${PEDIDO_COLUMNS} FROM pedidos WHERE id = ?`, [id]);
   }
 
   /** The order created with this idempotency key, or undefined. */
   pedidoByKey(chave: string): PedidoRow | undefined {
-    return this.store.get<PedidoRow>("SELECT * FROM pedidos WHERE chave_idempotencia = ?", [chave]);
+    return this.store.get<PedidoRow>(`SELECT ${PEDIDO_COLUMNS} FROM pedidos WHERE chave_idempotencia = ?`, [chave]);
   }
 
-  /** Inserts a `pendente` order with its items and first history entry; returns its id. */
-  insert(order: { clienteId: number; itens: readonly ItemPedido[]; valorTotal: number; metodo: string; chave: string | null }): number {
+  /**
+   * Inserts a `pendente` order with its items and first history entry, its first
+   * attempt already counted (the caller drives it at once); returns its row.
+   */
+  insert(order: { clienteId: number; itens: readonly ItemPedido[]; valorTotal: number; metodo: MetodoPagamento; chave: string | null }): PedidoRow {
     const now = this.clock.now();
-    const lastId = this.store.insert(
-      "INSERT INTO pedidos (cliente_id, data_criacao, criado_em_ms, status, valor_total_centavos, metodo_pagamento, chave_idempotencia) VALUES (?, ?, ?, 'pendente', ?, ?, ?)",
+    const id = this.store.insert(
+      "INSERT INTO pedidos (cliente_id, data_criacao, criado_em_ms, status, valor_total_centavos, metodo_pagamento, chave_idempotencia, tentativas) VALUES (?, ?, ?, 'pendente', ?, ?, ?, 1)",
       [order.clienteId, isoNow(this.clock), now, order.valorTotal, order.metodo, order.chave],
     );
     insertRows(
       this.store,
       "itens_pedido",
       ["pedido_id", "produto_id", "quantidade", "preco_unitario_centavos"],
-      order.itens.map((item) => [lastId, item.produtoId, item.quantidade, item.precoUnitarioCentavos]),
+      order.itens.map((item) => [id, item.produtoId, item.quantidade, item.precoUnitarioCentavos]),
     );
-    this.addHistory(lastId, "pendente", null, now);
-    return lastId;
+    this.addHistory(id, "pendente", null, now);
+    return {
+      id,
+      cliente_id: order.clienteId,
+      status: "pendente",
+      valor_total_centavos: order.valorTotal,
+      metodo_pagamento: order.metodo,
+      motivo: null,
+      criado_em_ms: now,
+      cancelamento_solicitado: 0,
+    };
   }
 
   /** Moves the order to `status` and appends it to the history. */

@@ -17,7 +17,7 @@ import { invalidArgument, notFound, requireId } from "../errors.js";
 import { validateItens } from "../items.js";
 import { Ledger } from "../store/ledger.js";
 import type { SqlStore } from "../store/sql-store.js";
-import { METODOS_PAGAMENTO, TERMINAL_STATUSES, type StatusPedido } from "../vocabulary.js";
+import { METODOS_PAGAMENTO, TERMINAL_STATUSES, type MetodoPagamento, type StatusPedido } from "../vocabulary.js";
 import { PedidosRecords, type PedidoRow } from "./pedidos-records.js";
 import { StatusWatchers } from "./status-watchers.js";
 
@@ -94,15 +94,15 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     const created = this.deps.store.tx(() => {
       // A concurrent call with the same key may have won while we read the catalog.
       const raced = chave ? this.#records.pedidoByKey(chave) : undefined;
-      if (raced) return { id: raced.id, fresh: false };
-      const id = this.#records.insert({ clienteId: request.clienteId, itens, valorTotal, metodo: request.metodoPagamento, chave });
-      this.#ledger.record({ pedidoId: id, operacao: "CriarPedido", resultado: "pendente" });
-      // The drive below starts before any await, so its first attempt is counted in this same transaction.
-      this.#records.countAttempt(id);
-      return { id, fresh: true };
+      if (raced) return { id: raced.id, row: undefined };
+      // The drive below starts before any await: the row it would read is the one inserted, attempt counted.
+      const row = this.#records.insert({ clienteId: request.clienteId, itens, valorTotal, metodo: request.metodoPagamento as MetodoPagamento, chave });
+      this.#ledger.record({ pedidoId: row.id, operacao: "CriarPedido", resultado: "pendente" });
+      return { id: row.id, row };
     });
-    if (!created.fresh) return this.drive(created.id, context);
-    return once(this.#driving, created.id, () => this.#drive(created.id, context, itens));
+    const { row } = created;
+    if (!row) return this.drive(created.id, context);
+    return once(this.#driving, row.id, () => this.#drive(row.id, context, { row, itens }));
   }
 
   /** The order with its items and status history. */
@@ -137,14 +137,14 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     return once(this.#driving, pedidoId, () => this.#drive(pedidoId, options));
   }
 
-  /** `created`: the items of an order this call just created and counted an attempt for. */
-  async #drive(pedidoId: number, options: CallOptions, created?: ItemPedido[]): Promise<Pedido> {
-    const row = this.#require(pedidoId);
+  /** `created`: the row and items of an order this call just created and counted an attempt for. */
+  async #drive(pedidoId: number, options: CallOptions, created?: { readonly row: PedidoRow; readonly itens: ItemPedido[] }): Promise<Pedido> {
+    const row = created?.row ?? this.#require(pedidoId);
     if (TERMINAL_STATUSES.has(row.status)) return this.#records.toMessage(row);
     if (row.cancelamento_solicitado) return this.#cancel(pedidoId, row.motivo ?? "cancelado", options);
     // One statement is atomic by itself: no transaction around it.
     if (!created) this.#records.countAttempt(pedidoId);
-    const itens = created ?? this.#records.itens(pedidoId);
+    const itens = created?.itens ?? this.#records.itens(pedidoId);
     let after: PedidoRow | undefined;
     try {
       const result = await this.deps.pagamentos.processarPagamento(
