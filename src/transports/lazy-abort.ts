@@ -78,12 +78,23 @@ export class LazyAbort {
 
 /** A served call's context whose `signal` is read from `abort` only when the handler asks (a LazyAbort makes its controller then). */
 export function lazyContext(path: string, abort: { readonly signal: AbortSignal }, deadline: number | undefined, metadata: Metadata): CallContext {
-  return {
-    path,
-    get signal() {
-      return abort.signal;
-    },
-    deadline,
-    metadata,
-  };
+  return new LazyContext(path, abort, deadline, metadata);
+}
+
+/** {@link lazyContext}'s object: a class, since V8 builds an object literal with a getter through a slow runtime call. */
+class LazyContext implements CallContext {
+  readonly #abort: { readonly signal: AbortSignal };
+
+  constructor(
+    readonly path: string,
+    abort: { readonly signal: AbortSignal },
+    readonly deadline: number | undefined,
+    readonly metadata: Metadata,
+  ) {
+    this.#abort = abort;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
 }
