@@ -74,7 +74,7 @@ export class ServedCall {
   /** Sends the error a caller should see for `error`. */
   fail(error: unknown): void {
     const rpc = errorForCaller(error);
-    this.#emit({ kind: "error", code: rpc.code, message: rpc.message });
+    if (this.#live()) this.#send({ seq: this.#seq++, kind: "error", code: rpc.code, message: rpc.message });
   }
 
   run(): void {
@@ -98,7 +98,7 @@ export class ServedCall {
       handler
         .invoke(message, context)
         .then(
-          (result) => this.#emit({ kind: "message", bytes: encodeMessage(call.method.responseType, result) }),
+          (result) => this.#message(result),
           (error: unknown) => this.fail(error),
         )
         .finally(() => this.#close());
@@ -113,10 +113,10 @@ export class ServedCall {
     try {
       for await (const item of open()) {
         if (abort.aborted) break;
-        this.#emit({ kind: "message", bytes: encodeMessage(this.#call.method.responseType, item) });
+        this.#message(item);
       }
       if (abort.aborted) throw abort.signal.reason;
-      this.#emit({ kind: "end" });
+      if (this.#live()) this.#send({ seq: this.#seq++, kind: "end" });
     } catch (error) {
       this.fail(error);
     } finally {
@@ -124,8 +124,13 @@ export class ServedCall {
     }
   }
 
-  #emit(frame: Omit<Frame, "seq"> & Partial<Frame>): void {
-    if (this.callee.epoch === this.#epoch) this.#send({ ...frame, seq: this.#seq++ } as Frame);
+  /** Nothing is sent by an instance that crashed meanwhile: the process died before it could. */
+  #live(): boolean {
+    return this.callee.epoch === this.#epoch;
+  }
+
+  #message(message: unknown): void {
+    if (this.#live()) this.#send({ seq: this.#seq++, kind: "message", bytes: encodeMessage(this.#call.method.responseType, message) });
   }
 
   #close(): void {
