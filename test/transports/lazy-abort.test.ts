@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
+import { test } from "node:test";
+import { Scheduler } from "../../src/sim/scheduler.js";
+import { NEVER_ABORTED, watchCall } from "../../src/transports/call-scope.js";
+import { Code } from "../../src/transports/codes.js";
+import { LazyAbort, lazyContext } from "../../src/transports/lazy-abort.js";
+import { RpcError } from "../../src/transports/rpc-error.js";
+
+const codeOf = (reason: unknown) => (reason as RpcError).code;
+
+test("LazyAbort: an abort before anyone read the signal still shows on the signal made later, with its reason, once", () => {
+  const abort = new LazyAbort();
+  const reason = new RpcError(Code.CANCELLED, "call cancelled by the caller");
+  abort.abort(reason);
+  abort.abort(new RpcError(Code.DEADLINE_EXCEEDED, "later, ignored"));
+  assert.equal(abort.aborted, true);
+  assert.equal(abort.signal.aborted, true);
+  assert.equal(abort.signal.reason, reason);
+});
+
+test("LazyAbort: the deadline aborts DEADLINE_EXCEEDED on the clock; close() stops the timer", () => {
+  const clock = new Scheduler({ startMs: 0 });
+  const expired = new LazyAbort();
+  expired.expireAt(clock, 100);
+  const closed = new LazyAbort();
+  closed.expireAt(clock, 100);
+  closed.close();
+  clock.advanceTo(99);
+  assert.equal(expired.aborted, false);
+  clock.advanceTo(100);
+  assert.equal(codeOf(expired.signal.reason), Code.DEADLINE_EXCEEDED);
+  assert.equal(closed.aborted, false);
+});
+
+test("LazyAbort.race: the abort rejects the step in flight; an abort that already happened wins over a settled step", async () => {
+  const abort = new LazyAbort();
+  const pending = abort.race(new Promise<never>(() => {}));
+  abort.abort(new RpcError(Code.CANCELLED, "gone"));
+  await assert.rejects(pending, /gone/);
+  await assert.rejects(abort.race(Promise.resolve("answer")), /gone/);
+  assert.equal(await new LazyAbort().race(Promise.resolve("answer")), "answer");
+});
+
+test("lazyContext reads the signal only when asked, and reads the one it was given", () => {
+  let reads = 0;
+  const signal = new AbortController().signal;
+  const context = lazyContext("/lab.v1.ServiceA/SayHello", { get signal() { reads++; return signal; } }, 5, { a: "b" });
+  assert.deepEqual([context.path, context.deadline, context.metadata, reads], ["/lab.v1.ServiceA/SayHello", 5, { a: "b" }, 0]);
+  assert.equal(context.signal, signal);
+  assert.equal(reads, 1);
+});
+
+test("watchCall: the caller's abort gives CANCELLED (or its own DEADLINE_EXCEEDED), the deadline DEADLINE_EXCEEDED, each at most once; stop() ends both", () => {
+  const clock = new Scheduler({ startMs: 0 });
+  const seen: Code[] = [];
+  const controller = new AbortController();
+  watchCall(clock, { signal: controller.signal, deadline: 50 }, (error) => seen.push(error.code));
+  controller.abort(new Error("user pressed stop"));
+  clock.advanceTo(60);
+  assert.deepEqual([...seen], [Code.CANCELLED]);
+
+  const own = new AbortController();
+  watchCall(clock, { signal: own.signal, deadline: undefined }, (error) => seen.push(error.code));
+  own.abort(new RpcError(Code.DEADLINE_EXCEEDED, "the caller's own deadline"));
+  watchCall(clock, { signal: NEVER_ABORTED, deadline: 100 }, (error) => seen.push(error.code));
+  assert.equal(getEventListeners(NEVER_ABORTED, "abort").length, 0, "nothing listens on the shared never-aborted signal");
+  const stop = watchCall(clock, { signal: controller.signal, deadline: 100 }, (error) => seen.push(error.code));
+  assert.deepEqual([...seen], [Code.CANCELLED, Code.DEADLINE_EXCEEDED, Code.CANCELLED], "an already aborted signal ends the call at once");
+  stop();
+  const quiet = new AbortController();
+  const stopQuiet = watchCall(clock, { signal: quiet.signal, deadline: 100 }, (error) => seen.push(error.code));
+  stopQuiet();
+  quiet.abort();
+  clock.advanceTo(200);
+  assert.deepEqual([...seen], [Code.CANCELLED, Code.DEADLINE_EXCEEDED, Code.CANCELLED, Code.DEADLINE_EXCEEDED]);
+});
