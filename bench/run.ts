@@ -63,6 +63,8 @@ await runCli("bench", USAGE, async () => {
   console.log("per operation (tinybench mean)");
   console.table(micro.map((r) => ({ group: r.group, task: r.name, "µs/op": r.us.toFixed(2), "ops/s": Math.round(1e6 / r.us), bytes: r.bytes ?? "" })));
 
+  // One unrecorded run per transport first: JIT warm-up would otherwise weigh on the first runs (a quick run's 200 orders most of all).
+  for (const transport of ["inproc", "sim"] as const) await simRun("baseline", transport, 100, 5);
   const runs: SimRun[] = [];
   for (const [scenario, intervalMs, transport] of SIM_RUNS) runs.push(await simRun(scenario, transport, orders, intervalMs));
   console.log(`whole checkouts (${orders} orders per run, seed 1)`);
