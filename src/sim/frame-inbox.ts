@@ -9,6 +9,7 @@ export class FrameInbox {
   #failure: RpcError | undefined;
   #wake: (() => void) | undefined;
 
+  /** Takes a frame as it lands; frames that came early wait for the ones before them. */
   put(frame: Frame): void {
     this.#early.set(frame.seq, frame);
     for (let f = this.#early.get(this.#nextSeq); f; f = this.#early.get(this.#nextSeq)) {
@@ -18,11 +19,13 @@ export class FrameInbox {
     this.#wake?.();
   }
 
+  /** Ends the call with `error` (the first failure wins). */
   fail(error: RpcError): void {
     this.#failure ??= error;
     this.#wake?.();
   }
 
+  /** The next frame in order; rejects with the failure, or with the error a frame carries. */
   async next(): Promise<Frame> {
     for (;;) {
       if (this.#failure) throw this.#failure;

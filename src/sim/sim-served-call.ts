@@ -32,8 +32,8 @@ export interface Delivery {
  * that crashed meanwhile: the process died before it could. Returns the served
  * call, which the caller's cancel message can abort (undefined if refused).
  */
-export function serve(network: SimNetwork, call: Delivery, send: (frame: Frame) => void): ServedCall | undefined {
-  const served = new ServedCall(network.node(call.to), call, send);
+export function serve(network: SimNetwork, call: Delivery, send: (frame: Frame) => void): SimServedCall | undefined {
+  const served = new SimServedCall(network.node(call.to), call, send);
   if (!served.callee.up) {
     served.fail(new RpcError(Code.UNAVAILABLE, `${call.to} is down (connection refused)`));
     return undefined;
@@ -49,7 +49,7 @@ export function serve(network: SimNetwork, call: Delivery, send: (frame: Frame) 
  * its signal; a cancel that comes before the handler runs leaves it aborted at
  * once, and nothing aborts it once the handler is done.
  */
-export class ServedCall {
+export class SimServedCall {
   readonly callee: SimNode;
   readonly #call: Delivery;
   readonly #send: (frame: Frame) => void;
@@ -77,6 +77,7 @@ export class ServedCall {
     if (this.#live()) this.#send({ seq: this.#seq++, kind: "error", code: rpc.code, message: rpc.message });
   }
 
+  /** Runs the handler on the callee's current instance (unless it crashed since the request arrived) and sends what it answers. */
   run(): void {
     const { callee } = this;
     if (callee.epoch !== this.#epoch) return;
@@ -98,7 +99,14 @@ export class ServedCall {
       handler
         .invoke(message, context)
         .then(
-          (result) => this.#message(result),
+          (result) => {
+            // A result the codec refuses (an int32 of 2^40) fails the call like any handler error.
+            try {
+              this.#message(result);
+            } catch (error) {
+              this.fail(error);
+            }
+          },
           (error: unknown) => this.fail(error),
         )
         .finally(() => this.#close());
@@ -115,7 +123,7 @@ export class ServedCall {
         if (abort.aborted) break;
         this.#message(item);
       }
-      if (abort.aborted) throw abort.signal.reason;
+      if (abort.aborted) throw abort.reason;
       if (this.#live()) this.#send({ seq: this.#seq++, kind: "end" });
     } catch (error) {
       this.fail(error);
@@ -130,7 +138,10 @@ export class ServedCall {
   }
 
   #message(message: unknown): void {
-    if (this.#live()) this.#send({ seq: this.#seq++, kind: "message", bytes: encodeMessage(this.#call.method.responseType, message) });
+    if (!this.#live()) return;
+    // Encoded before a sequence number is taken: a message the codec refuses must not leave a gap.
+    const bytes = encodeMessage(this.#call.method.responseType, message);
+    this.#send({ seq: this.#seq++, kind: "message", bytes });
   }
 
   #close(): void {

@@ -7,7 +7,7 @@ import { RpcError } from "../transports/rpc-error.js";
 import { FrameInbox } from "./frame-inbox.js";
 import type { SimNetwork } from "./network/sim-network.js";
 import type { SimNode } from "./network/sim-node.js";
-import { serve, type Delivery, type Frame, type ServedCall } from "./sim-served-call.js";
+import { serve, type Delivery, type Frame, type SimServedCall } from "./sim-served-call.js";
 
 /** Options of {@link createSimTransport}. */
 export interface SimTransportOptions {
@@ -82,7 +82,7 @@ class SimCall {
   #finished = false;
   /** Aborted already when the call starts: the request still goes out, and the caller fails at once. */
   #abortedAtStart: RpcError | undefined;
-  #served: ServedCall | undefined;
+  #served: SimServedCall | undefined;
 
   constructor(network: SimNetwork, from: string, to: string, request: CallRequest, observe: SimTransportOptions["observe"]) {
     const { method, path } = request;

@@ -34,6 +34,11 @@ export class LazyAbort {
     return this.#aborted;
   }
 
+  /** Why it aborted (undefined until it has), without making the signal. */
+  get reason(): unknown {
+    return this.#reason;
+  }
+
   /** Aborts once (later calls are ignored): the signal, if made, first, then the step being raced. */
   abort(reason: unknown): void {
     if (this.#aborted) return;
