@@ -15,34 +15,44 @@ const NEWLINE = 0x0a;
  * character cut between two chunks waits with its line's bytes.
  */
 export class LineSplitter {
-  #pending: Buffer | undefined;
+  /** The bytes of the unfinished line, as the chunks brought them (joined once, when the line ends). */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  /** The limit error of a line that grew too long, raised after the complete lines before it were returned. */
+  #overflow: RpcError | undefined;
 
   constructor(private readonly maxLineBytes = MAX_LINE_BYTES) {}
 
-  /** The lines `chunk` completes; throws RESOURCE_EXHAUSTED when an unfinished line grows past the limit. */
+  /** The lines `chunk` completes; throws RESOURCE_EXHAUSTED once an unfinished line has grown past the limit. */
   push(chunk: Buffer): string[] {
-    const bytes = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
-    const last = bytes.lastIndexOf(NEWLINE);
+    if (this.#overflow) throw this.#overflow;
+    const last = chunk.lastIndexOf(NEWLINE);
     if (last < 0) {
-      this.#keep(bytes);
+      this.#keep(chunk);
+      if (this.#overflow) throw this.#overflow;
       return [];
     }
-    if (last + 1 < bytes.length) this.#keep(bytes.subarray(last + 1));
-    else this.#pending = undefined;
-    return linesOf(bytes.toString("utf8", 0, last));
+    const head = chunk.subarray(0, last);
+    const text = this.#pending.length > 0 ? Buffer.concat([...this.#pending, head]).toString("utf8") : head.toString("utf8");
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (last + 1 < chunk.length) this.#keep(chunk.subarray(last + 1));
+    return linesOf(text);
   }
 
   /** The last line, if the stream did not end with a newline. */
   end(): string | undefined {
-    const rest = this.#pending;
-    this.#pending = undefined;
-    const last = rest?.toString("utf8").trim();
-    return last ? last : undefined;
+    if (this.#overflow) throw this.#overflow;
+    const rest = this.#pending.length > 0 ? Buffer.concat(this.#pending).toString("utf8").trim() : "";
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    return rest ? rest : undefined;
   }
 
   #keep(bytes: Buffer): void {
-    if (bytes.length > this.maxLineBytes) throw new RpcError(Code.RESOURCE_EXHAUSTED, `a streamed message is longer than ${this.maxLineBytes} bytes`);
-    this.#pending = bytes;
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.length;
+    if (this.#pendingBytes > this.maxLineBytes) this.#overflow = new RpcError(Code.RESOURCE_EXHAUSTED, `a streamed message is longer than ${this.maxLineBytes} bytes`);
   }
 }
 
