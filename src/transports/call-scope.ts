@@ -96,6 +96,7 @@ class CallWatch {
     this.#end(callerAbortReason(this.#signal!));
   }
 
+  /** Removes the timer and the listener. */
   stop(): void {
     this.#cancelTimer?.();
     this.#signal?.removeEventListener("abort", this);

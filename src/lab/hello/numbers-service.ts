@@ -54,12 +54,10 @@ export class NumbersService implements ImplOf<typeof ServiceBDefinition> {
         yield { value };
       }
       outcome = "completed";
-    } catch (error) {
-      if (context.signal.aborted) outcome = "cancelled";
-      throw error;
     } finally {
-      // Without a delay the transport notices an abort between two numbers and stops pulling; the
-      // signal is read only then, since reading it makes the call's AbortController (microseconds).
+      // An abort mid-delay throws out of the sleep; without a delay the transport notices it between
+      // two numbers and stops pulling. The signal is read only then: reading it makes the call's
+      // AbortController (microseconds).
       if (outcome === "stopped" && context.signal.aborted) outcome = "cancelled";
       this.deps.onStreamEnd?.({ count, delayMs, sent, outcome });
     }

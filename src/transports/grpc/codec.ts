@@ -1,4 +1,4 @@
-import { BinaryWriter } from "@bufbuild/protobuf/wire";
+import { encodeMessage } from "../message-bytes.js";
 import type { MessageType } from "../definition.js";
 
 /** 4 MiB, gRPC's usual message size limit. */
@@ -38,32 +38,12 @@ export interface Serializers<T> {
 
 const made = new WeakMap<MessageType<unknown>, Serializers<unknown>>();
 
-/** ts-proto's `encode`, which writes into the writer it is given (the definition's type leaves that argument out). */
-type EncodeInto<T> = (message: T, writer: BinaryWriter) => BinaryWriter;
-
-/**
- * One writer for every message this process sends: encoding is synchronous, and
- * `finish()` hands back a copy and resets it. A fresh BinaryWriter per message
- * allocated (and zeroed) a 128-byte buffer and a DataView each time.
- */
-let writer = new BinaryWriter();
-
-function encode<T>(type: MessageType<T>, message: T): Uint8Array {
-  try {
-    return (type.encode as unknown as EncodeInto<T>)(message, writer).finish();
-  } catch (error) {
-    // A message that failed half-way left bytes (and maybe an open fork) behind.
-    writer = new BinaryWriter();
-    throw error;
-  }
-}
-
 /** The serializers for `type`: its protobuf `encode(...).finish()` and `decode`; made once per type, as a client needs them on every call. */
 export function serializers<T>(type: MessageType<T>): Serializers<T> {
   let pair = made.get(type as MessageType<unknown>) as Serializers<T> | undefined;
   if (pair === undefined) {
     pair = {
-      serialize: (message) => toBuffer(encode(type, message)),
+      serialize: (message) => toBuffer(encodeMessage(type, message)),
       deserialize: (bytes) => type.decode(fromBuffer(bytes)),
     };
     made.set(type as MessageType<unknown>, pair as Serializers<unknown>);

@@ -76,6 +76,7 @@ export class MessageStream implements AsyncIterableIterator<unknown> {
     this.#deliver();
   }
 
+  /** The next message, done at the answer's end, or the call's failure (one pending next() at a time, as for await asks). */
   next(): Promise<IteratorResult<unknown>> {
     if (this.#head < this.#queue.length) return Promise.resolve({ done: false, value: this.#take() });
     if (this.#error) {
