@@ -1,4 +1,5 @@
 import { Code } from "../transports/codes.js";
+import { deadlineExceeded } from "../transports/call-scope.js";
 import type { CallRequest } from "../transports/call.js";
 import type { MethodDefinition } from "../transports/definition.js";
 import { LazyAbort, lazyContext } from "../transports/lazy-abort.js";
@@ -68,7 +69,7 @@ export class SimServedCall {
   /** The caller's cancel message arrived, saying why it gave up. */
   cancel(code: Code): void {
     if (this.#closed) return;
-    this.#abort.abort(code === Code.DEADLINE_EXCEEDED ? new RpcError(code, "deadline exceeded") : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
+    this.#abort.abort(code === Code.DEADLINE_EXCEEDED ? deadlineExceeded() : new RpcError(Code.CANCELLED, "call cancelled by the caller"));
   }
 
   /** Sends the error a caller should see for `error`. */

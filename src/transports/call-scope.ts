@@ -32,6 +32,23 @@ export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 // Nothing should listen, but a caller who does must not see a leak warning.
 setMaxListeners(0, NEVER_ABORTED);
 
+/** The error of a call whose deadline passed. */
+export function deadlineExceeded(): RpcError {
+  return new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded");
+}
+
+/**
+ * Calls `onExpire` with DEADLINE_EXCEEDED when `deadline` passes on `clock`:
+ * at once if it has passed already, else from a timer. Returns the function
+ * that cancels the timer.
+ */
+export function atDeadline(clock: Clock, deadline: number, onExpire: (error: RpcError) => void): () => void {
+  const left = deadline - clock.now();
+  if (left > 0) return clock.setTimer(left, () => onExpire(deadlineExceeded()));
+  onExpire(deadlineExceeded());
+  return () => {};
+}
+
 /** A client gone this close to its deadline (or after it) was timed out: its timer fires just before the server's. */
 const DEADLINE_SLACK_MS = 50;
 
@@ -42,7 +59,7 @@ const DEADLINE_SLACK_MS = 50;
  */
 export function clientGoneReason(clock: Clock, deadline: number | undefined, message: string): RpcError {
   const expired = deadline !== undefined && clock.now() >= deadline - DEADLINE_SLACK_MS;
-  return expired ? new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded") : new RpcError(Code.CANCELLED, message);
+  return expired ? deadlineExceeded() : new RpcError(Code.CANCELLED, message);
 }
 
 /** What an aborted caller signal means for its call: the caller's own DEADLINE_EXCEEDED as is, anything else CANCELLED. */
@@ -85,10 +102,7 @@ class CallWatch {
       this.#signal = signal;
       signal.addEventListener("abort", this, { once: true });
     }
-    if (deadline === undefined) return;
-    const left = deadline - clock.now();
-    if (left <= 0) this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
-    else this.#cancelTimer = clock.setTimer(left, () => this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
+    if (deadline !== undefined) this.#cancelTimer = atDeadline(clock, deadline, (error) => this.#end(error));
   }
 
   /** The caller's signal aborted. */

@@ -1,7 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import type { CallContext, Metadata } from "./call.js";
-import { Code } from "./codes.js";
-import { RpcError } from "./rpc-error.js";
+import { atDeadline } from "./call-scope.js";
 
 /**
  * The abort of one served call whose AbortController is made only when
@@ -69,9 +68,7 @@ export class LazyAbort {
 
   /** Aborts DEADLINE_EXCEEDED at `deadline` on `clock` (at once if it passed); {@link close} stops the timer. */
   expireAt(clock: Clock, deadline: number): void {
-    const left = deadline - clock.now();
-    if (left <= 0) this.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
-    else this.#cancelTimer = clock.setTimer(left, () => this.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
+    this.#cancelTimer = atDeadline(clock, deadline, (error) => this.abort(error));
   }
 
   /** Stops the deadline timer, if any. */

@@ -1,7 +1,7 @@
 import type { ServerUnaryCall, ServerWritableStream, handleServerStreamingCall, handleUnaryCall, sendUnaryData } from "@grpc/grpc-js";
 import type { Clock } from "../../core/clock.js";
 import type { CallContext, Metadata } from "../call.js";
-import { clientGoneReason } from "../call-scope.js";
+import { atDeadline, clientGoneReason } from "../call-scope.js";
 import { Code } from "../codes.js";
 import { LazyAbort } from "../lazy-abort.js";
 import type { Handler } from "../router.js";
@@ -68,11 +68,7 @@ abstract class ServerScope {
     call.on("cancelled", this.#onCancelled);
     this.#env.inFlight.add(this);
     if (call.cancelled) this.#onCancelled();
-    else if (deadline !== undefined) {
-      const left = deadline - clock.now();
-      if (left <= 0) this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
-      else this.#cancelTimer = clock.setTimer(left, () => this.#end(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
-    }
+    else if (deadline !== undefined) this.#cancelTimer = atDeadline(clock, deadline, (error) => this.#end(error));
     return this;
   }
 

@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, CallResponse } from "../call.js";
-import { callerAbortReason, NEVER_ABORTED } from "../call-scope.js";
+import { atDeadline, callerAbortReason, NEVER_ABORTED } from "../call-scope.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 import { decode, deserializeError, MessageStream, parseOrUndefined } from "./message-stream.js";
@@ -55,10 +55,7 @@ export class WireCall implements Dispatcher.DispatchHandler {
       signal.addEventListener("abort", this);
       this.#watching = true;
     }
-    if (deadline === undefined) return;
-    const left = deadline - clock.now();
-    if (left <= 0) this.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
-    else this.#cancelTimer = clock.setTimer(left, () => this.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded")));
+    if (deadline !== undefined) this.#cancelTimer = atDeadline(clock, deadline, (error) => this.abort(error));
   }
 
   /** True once the call failed or finished before it was sent (an aborted signal, a past deadline). */

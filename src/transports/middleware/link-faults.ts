@@ -2,6 +2,7 @@ import { sleep, type Clock } from "../../core/clock.js";
 import type { Random } from "../../core/random.js";
 import type { Interceptor } from "../call.js";
 import { Code } from "../codes.js";
+import { deadlineExceeded } from "../call-scope.js";
 import { RpcError } from "../rpc-error.js";
 import { sampleLatency, type LatencyDistribution } from "./latency.js";
 
@@ -50,7 +51,7 @@ export function linkFaults(options: LinkFaultOptions): Interceptor {
   const lost = async (deadline: number | undefined, signal: AbortSignal): Promise<never> => {
     if (deadline === undefined) throw new RpcError(Code.UNAVAILABLE, "message lost on the link");
     await sleep(clock, Math.max(0, deadline - clock.now()), signal);
-    throw new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded");
+    throw deadlineExceeded();
   };
   return (next) => async (request) => {
     const link = options.link();
