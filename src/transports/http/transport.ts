@@ -49,7 +49,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   function headersOf(request: CallRequest): Record<string, string> {
     const fixed = request.method.responseStream ? streamHeaders : unaryHeaders;
     if (request.deadline === undefined && isEmpty(request.metadata)) return fixed;
-    const headers: Record<string, string> = { ...options.headers, ...metadataToHeaders(request.metadata), ...fixed };
+    // Metadata over the transport's own headers, content-type and accept over both.
+    const headers: Record<string, string> = { ...options.headers, ...metadataToHeaders(request.metadata), "content-type": JSON_TYPE, accept: fixed.accept };
     if (request.deadline !== undefined) headers[DEADLINE_HEADER] = String(Math.max(1, Math.ceil(request.deadline - clock.now())));
     return headers;
   }
