@@ -51,8 +51,9 @@ await runCli("ab-commits", USAGE, async () => {
       for (const kind of kinds) {
         const result = await abRatio(callOf(before, kind, 10), callOf(after, kind, 10), { rounds, calls, inFlight });
         console.log(`${name} ${kind} (${inFlight > 1 ? `${inFlight} in flight` : "one at a time"}, ${rounds} x ${calls} calls per side), working tree / ${base}:`);
-        console.log(`  wall ${describeSpread(result.wall).replace("raw", base)}`);
-        console.log(`  cpu  ${describeSpread(result.cpu).replace("raw", base)}`);
+        const labels = { base, own: "working tree" };
+        console.log(`  wall ${describeSpread(result.wall, labels)}`);
+        console.log(`  cpu  ${describeSpread(result.cpu, labels)}`);
       }
     } finally {
       await after.close();

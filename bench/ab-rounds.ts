@@ -130,9 +130,9 @@ export function callOf(pair: RawPair, call: "unary" | "stream", streamCount: num
 }
 
 /** `1.23x [min 1.10, IQR 1.18-1.30, max 1.52; best/best 1.21] (raw 100.0 µs, project 123.0 µs)`. */
-export function describeSpread(s: RatioSpread): string {
+export function describeSpread(s: RatioSpread, labels: { readonly base: string; readonly own: string } = { base: "raw", own: "project" }): string {
   const f = (x: number) => x.toFixed(2);
-  return `${f(s.ratio)}x [min ${f(s.min)}, IQR ${f(s.q1)}-${f(s.q3)}, max ${f(s.max)}; best/best ${f(s.best)}] (raw ${s.baseUs.toFixed(1)} µs, project ${s.ownUs.toFixed(1)} µs)`;
+  return `${f(s.ratio)}x [min ${f(s.min)}, IQR ${f(s.q1)}-${f(s.q3)}, max ${f(s.max)}; best/best ${f(s.best)}] (${labels.base} ${s.baseUs.toFixed(1)} µs, ${labels.own} ${s.ownUs.toFixed(1)} µs)`;
 }
 
 /** The call kinds a `--call` flag names (unary, stream or both; default both). */
