@@ -77,16 +77,20 @@ export function callerAbortReason(signal: AbortSignal): RpcError {
  * that stops watching (the timer and the listener); call it in `finally`.
  */
 export function watchCall(clock: Clock, caller: CallEnds, onAbort: (error: RpcError) => void): () => void {
+  if (caller.deadline === undefined && (caller.signal === undefined || caller.signal === NEVER_ABORTED)) return STOP_NOTHING;
   const watch = new CallWatch(clock, caller, onAbort);
   return () => watch.stop();
 }
 
+const STOP_NOTHING = (): void => {};
+
 /**
  * {@link watchCall}'s state, a class with methods rather than closures: it runs
  * on every call, and under tsx each named closure costs a defineProperty (of
- * its name) every time it is made. It listens as an EventListener object.
+ * its name) every time it is made. It listens as an EventListener object. A
+ * call object that keeps its own state holds one directly and calls stop().
  */
-class CallWatch {
+export class CallWatch {
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort: (error: RpcError) => void;
   #ended = false;
@@ -119,6 +123,8 @@ class CallWatch {
   #end(error: RpcError): void {
     if (this.#ended) return;
     this.#ended = true;
+    // Once ended there is nothing left to watch (this also covers a deadline already past when it started).
+    this.stop();
     this.#onAbort(error);
   }
 }

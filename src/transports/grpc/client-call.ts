@@ -1,7 +1,7 @@
 import type { CallOptions as GrpcCallOptions, Client, ClientReadableStream, Metadata as GrpcMetadata, ServiceError } from "@grpc/grpc-js";
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, CallResponse } from "../call.js";
-import { NEVER_ABORTED, watchCall } from "../call-scope.js";
+import { watchCall } from "../call-scope.js";
 import type { RpcError } from "../rpc-error.js";
 import type { CallSlots } from "./call-slots.js";
 import { serializers } from "./codec.js";
@@ -55,13 +55,8 @@ export class ClientCall {
   /** Starts the call; resolves with its answer (a message, or a stream of them) or rejects with an RpcError. */
   start(): Promise<CallResponse> {
     const request = this.#request;
-    if (request.deadline !== undefined || request.signal !== NEVER_ABORTED) {
-      this.#stopWatching = watchCall(this.#channel.clock, request, (error) => this.#callerEnded(error));
-      if (this.#ended) {
-        this.#stopWatching();
-        return Promise.reject(this.#ended);
-      }
-    }
+    this.#stopWatching = watchCall(this.#channel.clock, request, (error) => this.#callerEnded(error));
+    if (this.#ended) return Promise.reject(this.#ended);
     let admitted: boolean;
     try {
       this.#metadata = toGrpcMetadata(request.metadata);

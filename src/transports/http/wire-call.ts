@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, CallResponse } from "../call.js";
-import { atDeadline, callerAbortReason, NEVER_ABORTED } from "../call-scope.js";
+import { CallWatch, callerAbortReason } from "../call-scope.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 import { decode, deserializeError, MessageStream, parseOrUndefined } from "./message-stream.js";
@@ -16,9 +16,9 @@ const HIGH_WATER = 64;
  * status, headers and body chunks straight from the connection (no
  * Readable body stream, no async generators between the socket and the
  * caller), decodes a unary answer at its end and a stream's lines as they
- * arrive. It aborts the request itself, with one listener on the caller's
- * signal (CANCELLED, or the caller's own DEADLINE_EXCEEDED) and a timer at
- * the deadline (DEADLINE_EXCEEDED), both removed when the call ends.
+ * arrive. It aborts the request itself when its CallWatch says the caller
+ * is gone (CANCELLED, or the caller's own DEADLINE_EXCEEDED) or the deadline
+ * passed (DEADLINE_EXCEEDED); the watch stops when the call ends.
  */
 export class WireCall implements Dispatcher.DispatchHandler {
   /** Settles with the answer: a message, a stream of them, or the call's RpcError. */
@@ -30,8 +30,7 @@ export class WireCall implements Dispatcher.DispatchHandler {
   #abortReason: RpcError | undefined;
   /** The call is over for its caller: the answer (or its failure) is given, or the stream has ended. */
   #done = false;
-  #watching = false;
-  #cancelTimer: (() => void) | undefined;
+  readonly #watch: CallWatch;
   #status = 0;
   #first: Buffer | undefined;
   #more: Buffer[] | undefined;
@@ -45,27 +44,12 @@ export class WireCall implements Dispatcher.DispatchHandler {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    const { signal, deadline } = request;
-    if (signal.aborted) {
-      this.abort(callerAbortReason(signal));
-      return;
-    }
-    // The shared signal of calls made without one never aborts: a listener on it would cost every call in flight.
-    if (signal !== NEVER_ABORTED) {
-      signal.addEventListener("abort", this);
-      this.#watching = true;
-    }
-    if (deadline !== undefined) this.#cancelTimer = atDeadline(clock, deadline, (error) => this.abort(error));
+    this.#watch = new CallWatch(clock, request, (reason) => this.abort(reason));
   }
 
   /** True once the call failed or finished before it was sent (an aborted signal, a past deadline). */
   get done(): boolean {
     return this.#done;
-  }
-
-  /** The caller's signal aborted (EventListener interface: no closure per call). */
-  handleEvent(): void {
-    this.abort(callerAbortReason(this.request.signal));
   }
 
   /** Cuts the call off with `reason`: the caller sees it at once, the request is aborted on the wire. */
@@ -173,10 +157,8 @@ export class WireCall implements Dispatcher.DispatchHandler {
   /** Ends the call: stops watching the signal and the deadline. */
   #finish(): void {
     this.#done = true;
-    this.#cancelTimer?.();
-    this.#cancelTimer = undefined;
-    if (this.#watching) this.request.signal.removeEventListener("abort", this);
-    this.#watching = false;
+    // Undefined only while the constructor's watch is being made (a caller already gone ends the call at once).
+    this.#watch?.stop();
   }
 }
 
