@@ -1,4 +1,5 @@
 import { Code } from "../codes.js";
+import { ChunkList } from "./chunk-list.js";
 import { RpcError } from "../rpc-error.js";
 
 /** Longest line a streamed answer may hold before the client gives up on it, in bytes. Default of {@link LineSplitter}. */
@@ -16,8 +17,7 @@ const NEWLINE = 0x0a;
  */
 export class LineSplitter {
   /** The bytes of the unfinished line, as the chunks brought them (joined once, when the line ends). */
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
+  readonly #pending = new ChunkList();
   /** The limit error of a line that grew too long, raised after the complete lines before it were returned. */
   #overflow: RpcError | undefined;
 
@@ -32,10 +32,7 @@ export class LineSplitter {
       if (this.#overflow) throw this.#overflow;
       return [];
     }
-    const head = chunk.subarray(0, last);
-    const text = this.#pending.length > 0 ? Buffer.concat([...this.#pending, head]).toString("utf8") : head.toString("utf8");
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    const text = this.#pending.take(chunk.subarray(0, last)).toString("utf8");
     if (last + 1 < chunk.length) this.#keep(chunk.subarray(last + 1));
     return linesOf(text);
   }
@@ -43,16 +40,13 @@ export class LineSplitter {
   /** The last line, if the stream did not end with a newline. */
   end(): string | undefined {
     if (this.#overflow) throw this.#overflow;
-    const rest = this.#pending.length > 0 ? Buffer.concat(this.#pending).toString("utf8").trim() : "";
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    const rest = this.#pending.take().toString("utf8").trim();
     return rest ? rest : undefined;
   }
 
   #keep(bytes: Buffer): void {
     this.#pending.push(bytes);
-    this.#pendingBytes += bytes.length;
-    if (this.#pendingBytes > this.maxLineBytes) this.#overflow = new RpcError(Code.RESOURCE_EXHAUSTED, `a streamed message is longer than ${this.maxLineBytes} bytes`);
+    if (this.#pending.size > this.maxLineBytes) this.#overflow = new RpcError(Code.RESOURCE_EXHAUSTED, `a streamed message is longer than ${this.maxLineBytes} bytes`);
   }
 }
 

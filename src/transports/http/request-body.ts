@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { Code } from "../codes.js";
+import { ChunkList } from "./chunk-list.js";
 import { HttpFailure } from "./http-failure.js";
 import { JSON_TYPE, parseContentType } from "./wire.js";
 
@@ -32,9 +33,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
 
 /** Collects a body's chunks until its end, the limit or a failure, whichever comes first; later events are ignored. */
 class BodyReader {
-  #first: Buffer | undefined;
-  #more: Buffer[] | undefined;
-  #size = 0;
+  readonly #chunks = new ChunkList();
   #settled = false;
 
   constructor(
@@ -45,16 +44,14 @@ class BodyReader {
 
   data(chunk: Buffer): void {
     if (this.#settled) return;
-    this.#size += chunk.length;
-    if (this.#size > this.maxBytes) return this.fail(tooLarge(this.maxBytes));
-    if (this.#first === undefined) this.#first = chunk;
-    else (this.#more ??= [this.#first]).push(chunk);
+    if (this.#chunks.size + chunk.length > this.maxBytes) return this.fail(tooLarge(this.maxBytes));
+    this.#chunks.push(chunk);
   }
 
   end(): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.resolve(this.#more ? Buffer.concat(this.#more, this.#size) : (this.#first ?? EMPTY));
+    this.resolve(this.#chunks.take());
   }
 
   /** The request closed: after its end that is normal; before, the client left mid-body. */
@@ -66,12 +63,10 @@ class BodyReader {
   fail(error: Error): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#first = this.#more = undefined;
+    this.#chunks.clear();
     this.reject(error);
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 function tooLarge(maxBytes: number): HttpFailure {
   return new HttpFailure(413, Code.RESOURCE_EXHAUSTED, `request body is larger than the limit of ${maxBytes} bytes`, { connection: "close" });

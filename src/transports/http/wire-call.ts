@@ -4,6 +4,7 @@ import type { CallRequest, CallResponse } from "../call.js";
 import { CallWatch, callerAbortReason } from "../call-scope.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
+import { ChunkList } from "./chunk-list.js";
 import { decode, deserializeError, MessageStream, parseOrUndefined } from "./message-stream.js";
 import { errorFromAnswer } from "./status.js";
 import { JSON_TYPE, NDJSON_TYPE, parseContentType } from "./wire.js";
@@ -32,8 +33,8 @@ export class WireCall implements Dispatcher.DispatchHandler {
   #done = false;
   readonly #watch: CallWatch;
   #status = 0;
-  #first: Buffer | undefined;
-  #more: Buffer[] | undefined;
+  /** A unary answer's body, as it arrives. */
+  readonly #body = new ChunkList();
   #stream: MessageStream | undefined;
 
   constructor(
@@ -98,8 +99,7 @@ export class WireCall implements Dispatcher.DispatchHandler {
     if (this.#done) return;
     const stream = this.#stream;
     if (stream === undefined) {
-      if (this.#first === undefined) this.#first = chunk;
-      else (this.#more ??= [this.#first]).push(chunk);
+      this.#body.push(chunk);
       return;
     }
     const error = stream.push(chunk);
@@ -113,8 +113,7 @@ export class WireCall implements Dispatcher.DispatchHandler {
       const error = this.#stream.end();
       return error ? this.#cutOff(error) : this.#finish();
     }
-    const text = this.#more ? Buffer.concat(this.#more).toString("utf8") : (this.#first?.toString("utf8") ?? "");
-    this.#first = this.#more = undefined;
+    const text = this.#body.take().toString("utf8");
     if (this.#status < 200 || this.#status >= 300) return this.#fail(errorFromAnswer(this.#status, parseOrUndefined(text)), false);
     let message: unknown;
     try {
