@@ -3,8 +3,8 @@ import type { Clock } from "../core/clock.js";
 import { CHECKOUT_DEFINITIONS } from "../core/system/services.js";
 import type { Transport } from "../transports/call.js";
 import { createClient } from "../transports/client.js";
-import { openCallScope } from "../transports/call-scope.js";
 import { Code } from "../transports/codes.js";
+import { LazyAbort, lazyContext } from "../transports/lazy-abort.js";
 import { HttpFailure, noRoute, wrongVerb } from "../transports/http/http-failure.js";
 import { withDefaults } from "../transports/http/json-defaults.js";
 import { parseJsonObject, readBody, requireJsonContentType } from "../transports/http/request-body.js";
@@ -93,7 +93,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const url = new URL(req.url ?? "/", "http://gateway");
     const path = url.pathname;
     const failed = (error: unknown) => onUnexpectedError(error, path);
-    const disconnect = new AbortController();
+    const disconnect = new LazyAbort();
     res.on("close", () => {
       if (!res.writableFinished) disconnect.abort(new RpcError(Code.CANCELLED, "the client went away"));
     });
@@ -116,7 +116,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const ms = parseDeadlineHeader(req.headers[DEADLINE_HEADER]);
       await answerRpc(route, input, req, res, {
         deadline: (stream) => (ms !== undefined ? arrived + ms : stream ? undefined : arrived + timeoutMs),
-        signal: disconnect.signal,
+        disconnect,
         failed,
       });
     } catch (error) {
@@ -130,7 +130,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     input: GatewayInput,
     req: IncomingMessage,
     res: ServerResponse,
-    call: { deadline: (stream: boolean) => number | undefined; signal: AbortSignal; failed: (error: unknown) => void },
+    call: { deadline: (stream: boolean) => number | undefined; disconnect: LazyAbort; failed: (error: unknown) => void },
   ): Promise<void> {
     const handler = router.lookup(route.rpc);
     if (!handler) throw new RpcError(Code.UNIMPLEMENTED, `${route.rpc} is not served behind this gateway`);
@@ -145,12 +145,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requireFitsWire(type, message);
     if (route.text && handler.kind === "unary" && !acceptsJson(req)) {
       const deadline = call.deadline(false);
-      const scope = openCallScope(clock, { signal: call.signal, deadline });
+      if (deadline !== undefined) call.disconnect.expireAt(clock, deadline);
       try {
-        const reply = await handler.invoke(message, { path: route.rpc, signal: scope.signal, deadline, metadata: metadataFromHeaders(req.headers) });
+        const reply = await handler.invoke(message, lazyContext(route.rpc, call.disconnect, deadline, metadataFromHeaders(req.headers)));
         return sendText(res, route.status ?? 200, route.text(reply, message));
       } finally {
-        scope.close();
+        call.disconnect.close();
       }
     }
     const framing = requestedFraming(req);
@@ -164,7 +164,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       clock,
       deadline: call.deadline(served.kind === "stream"),
       metadata: metadataFromHeaders(req.headers),
-      disconnect: call.signal,
+      disconnect: call.disconnect,
       toJson: collect ? (messages) => collect((messages as unknown[]).map(each)) : each,
       status: route.status ?? 200,
       framing: framing ?? "ndjson",

@@ -3,20 +3,6 @@ import type { Clock } from "../core/clock.js";
 import { Code } from "./codes.js";
 import { RpcError } from "./rpc-error.js";
 
-/** The server side of one call: a signal that aborts on cancel or deadline, and its cleanup. */
-export interface CallScope {
-  /** Aborts with an RpcError (CANCELLED or DEADLINE_EXCEEDED) as its reason. */
-  readonly signal: AbortSignal;
-  /** Removes the timer and the listener; call it in `finally`. */
-  close(): void;
-}
-
-/** Opens a scope tied to the caller's signal and deadline, timed on `clock`. */
-export function openCallScope(clock: Clock, caller: CallEnds): CallScope {
-  const controller = new AbortController();
-  return { signal: controller.signal, close: watchCall(clock, caller, (error) => controller.abort(error)) };
-}
-
 /** What ends a call besides its answer: the caller's signal (if any) and its deadline. */
 export interface CallEnds {
   readonly signal?: AbortSignal | undefined;
@@ -127,19 +113,4 @@ export class CallWatch {
     this.stop();
     this.#onAbort(error);
   }
-}
-
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal === NEVER_ABORTED) return promise;
-  if (signal.aborted) {
-    // The handler may still fail later; nobody waits for it any more, so its failure is not an unhandled rejection.
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -1,7 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Clock } from "../../core/clock.js";
 import type { Metadata } from "../call.js";
-import { openCallScope, raceAbort, type CallScope } from "../call-scope.js";
 import { Code } from "../codes.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
@@ -24,12 +23,11 @@ export interface ServedCall {
   readonly deadline: number | undefined;
   readonly metadata: Metadata;
   /**
-   * Aborts when the client goes away (its reason says CANCELLED, or DEADLINE_EXCEEDED near the deadline).
-   * Given as the request's own LazyAbort, the call aborts that one at the deadline too instead of
-   * opening a scope with a controller of its own (they cost on every call), and makes no
-   * controller at all unless the handler reads its signal.
+   * The request's abort: aborted when the client goes away (CANCELLED, or DEADLINE_EXCEEDED near the
+   * deadline); the call aborts it at the deadline too. It makes no AbortController unless the handler
+   * reads its signal.
    */
-  readonly disconnect: AbortSignal | LazyAbort;
+  readonly disconnect: LazyAbort;
   /** The JSON value answered for one response message. */
   readonly toJson: (message: unknown) => unknown;
   /** Status of a unary success. */
@@ -46,8 +44,8 @@ export interface ServedCall {
  */
 export async function serveCall(call: ServedCall): Promise<void> {
   const { handler, res, disconnect } = call;
-  const scope: ServedScope = disconnect instanceof LazyAbort ? disconnect : new SignalScope(openCallScope(call.clock, { signal: disconnect, deadline: call.deadline }));
-  if (disconnect instanceof LazyAbort && call.deadline !== undefined) disconnect.expireAt(call.clock, call.deadline);
+  const scope = disconnect;
+  if (call.deadline !== undefined) disconnect.expireAt(call.clock, call.deadline);
   const context = lazyContext(handler.path, scope, call.deadline, call.metadata);
   let source: AsyncIterator<unknown> | undefined;
   let finished = false;
@@ -88,26 +86,6 @@ const JSON_CONTENT_TYPE = `${JSON_TYPE}; charset=utf-8`;
 /** The headers of a streamed answer, built once (node:http only reads them). */
 const NDJSON_HEADERS = { "content-type": `${NDJSON_TYPE}; charset=utf-8`, "cache-control": "no-store", "x-content-type-options": "nosniff" };
 const SSE_HEADERS = { ...NDJSON_HEADERS, "content-type": `${SSE_TYPE}; charset=utf-8` };
-
-/** What a served call aborts with: its signal, the race of each step against the abort, and the cleanup of its deadline timer. */
-type ServedScope = Pick<LazyAbort, "signal" | "race" | "close">;
-
-/** A call scope's signal as a served call's abort (the gateway's path; the transport's server passes a LazyAbort). */
-class SignalScope implements ServedScope {
-  constructor(private readonly scope: CallScope) {}
-
-  get signal(): AbortSignal {
-    return this.scope.signal;
-  }
-
-  race<T>(step: Promise<T>): Promise<T> {
-    return raceAbort(step, this.scope.signal);
-  }
-
-  close(): void {
-    this.scope.close();
-  }
-}
 
 /** Answers an error as its status and JSON body, unless the client is gone or an answer has started. */
 export function sendError(res: ServerResponse, error: unknown, onUnexpectedError: (error: unknown) => void): void {
