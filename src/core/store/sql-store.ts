@@ -1,5 +1,6 @@
 import initSqlJs from "sql.js";
 import type { Database, SqlJsStatic, SqlValue, Statement } from "sql.js";
+import { closeMemoryDatabase, openMemoryDatabase } from "./memory-database.js";
 
 /** A value bound to a `?` placeholder. */
 export type SqlParam = SqlValue;
@@ -22,18 +23,20 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
  * so a simulated crash (which happens between events) never sees half of it.
  */
 export class SqlStore {
+  readonly #sql: SqlJsStatic;
   readonly #db: Database;
   readonly #statements = new Map<string, Prepared>();
   #depth = 0;
 
-  private constructor(db: Database) {
+  private constructor(sql: SqlJsStatic, db: Database) {
+    this.#sql = sql;
     this.#db = db;
   }
 
-  /** Opens a store, empty or from the bytes of an SQLite file. */
+  /** Opens a store in memory, empty or holding a copy of the bytes of an SQLite file. */
   static async open(bytes?: Uint8Array): Promise<SqlStore> {
     const SQL = await loadSqlJs();
-    const store = new SqlStore(new SQL.Database(bytes));
+    const store = new SqlStore(SQL, openMemoryDatabase(SQL, bytes));
     store.#tune();
     return store;
   }
@@ -103,24 +106,21 @@ export class SqlStore {
 
   /** The database as the bytes of a real SQLite file. */
   export(): Uint8Array {
-    // sql.js frees every prepared statement when it exports, so drop the cache.
-    this.#statements.clear();
-    const bytes = this.#db.export();
-    // Exporting also reopens the database, which forgets the connection's pragmas.
-    this.#tune();
-    return bytes;
+    // sql.js copies the pages out with SQLite's backup API: the connection,
+    // its statements and its pragmas stay as they are.
+    return this.#db.export();
   }
 
   /** Frees the database. */
   close(): void {
+    for (const { stmt } of this.#statements.values()) stmt.free();
     this.#statements.clear();
-    this.#db.close();
+    closeMemoryDatabase(this.#sql, this.#db);
   }
 
   /**
-   * The file lives in sql.js's in-memory file system, so locking and an
-   * on-"disk" journal only cost time: keep the lock and the rollback journal in
-   * memory (ROLLBACK still works). This makes a transaction about 3x cheaper.
+   * Keep the rollback journal in memory (ROLLBACK still works) and skip
+   * syncing and locking: nothing else ever opens this database.
    */
   #tune(): void {
     this.#db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA locking_mode = EXCLUSIVE;");
