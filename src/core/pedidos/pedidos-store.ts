@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS itens_pedido (
   UNIQUE (pedido_id, produto_id)
 );
 CREATE TABLE IF NOT EXISTS historico_status (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY, -- append-only, like operacoes: no AUTOINCREMENT
   pedido_id INTEGER NOT NULL REFERENCES pedidos (id),
   status TEXT NOT NULL,
   motivo TEXT,

@@ -5,10 +5,12 @@ import type { SqlStore } from "./sql-store.js";
  * The tables every service keeps beside its own: the log of operations it
  * performed, and the orders it was told to cancel (tombstones), so that a late
  * or repeated forward call for a cancelled order is refused instead of applied.
+ * Log tables are append-only, so their ids need no AUTOINCREMENT (which costs
+ * a write to sqlite_sequence per row): a rowid is the last one plus one.
  */
 export const LEDGER_SCHEMA = `
 CREATE TABLE IF NOT EXISTS operacoes (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY,
   pedido_id INTEGER,
   operacao TEXT NOT NULL,
   resultado TEXT NOT NULL,
