@@ -33,7 +33,8 @@ export class SimNetwork implements FaultSurface {
   readonly scheduler: Scheduler;
   readonly #options: SimNetworkOptions;
   readonly #nodes = new Map<string, SimNode>();
-  readonly #links = new Map<string, Link>();
+  /** Links by source, then destination: two lookups of interned names instead of building a key string per message. */
+  readonly #links = new Map<string, Map<string, Link>>();
   #callIds = 0;
 
   constructor(options: SimNetworkOptions) {
@@ -68,8 +69,9 @@ export class SimNetwork implements FaultSurface {
 
   /** The link from one node to another (created with the defaults on first use). */
   link(from: string, to: string): Link {
-    const key = `${from}->${to}`;
-    let link = this.#links.get(key);
+    let fromLinks = this.#links.get(from);
+    if (!fromLinks) this.#links.set(from, (fromLinks = new Map()));
+    let link = fromLinks.get(to);
     if (!link) {
       link = {
         latency: this.#options.latency ?? DEFAULT_LATENCY,
@@ -77,9 +79,9 @@ export class SimNetwork implements FaultSurface {
         replyDrop: 0,
         duplicate: 0,
         clogged: false,
-        random: this.#options.random.fork(key),
+        random: this.#options.random.fork(`${from}->${to}`),
       };
-      this.#links.set(key, link);
+      fromLinks.set(to, link);
     }
     return link;
   }
