@@ -17,6 +17,8 @@ export interface SimRun {
   /** Scheduler events per wall second (sim only). */
   readonly eventsPerSecond: number;
   readonly ok: boolean;
+  /** The run's trace hash: the same seed and plan give the same hash, whatever the code's speed. */
+  readonly traceHash: string;
 }
 
 /** The runs of the bench: inproc and sim at a fast arrival rate, sim under chaos, sim with sparse arrivals. */
@@ -50,5 +52,6 @@ export async function simRun(scenario: string, transport: "sim" | "inproc", orde
     virtualPerWall: report.virtualMs / wallMs,
     eventsPerSecond: (report.events / wallMs) * 1000,
     ok: report.invariants.every((i) => i.ok),
+    traceHash: report.traceHash,
   };
 }
