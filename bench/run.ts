@@ -8,13 +8,14 @@ import os from "node:os";
 import { parseFlags, intFlag, runCli } from "../src/cli/args.js";
 import { writeFileAtomic } from "../src/io/write-file-atomic.js";
 import { microbenchmarks, type MicroResult } from "./micro.js";
-import { SIM_RUNS, simRun, type SimRun } from "./sim-runs.js";
+import { repeatedSimRuns, SIM_RUNS, simRun, type SimRun } from "./sim-runs.js";
 import { benchTransports, IN_FLIGHT, STREAM_COUNT, type CallCost } from "./transport-bench.js";
 
-const USAGE = `usage: npm run bench -- [--quick] [--orders N] [--rounds N] [--json FILE]
+const USAGE = `usage: npm run bench -- [--quick] [--orders N] [--repeats N] [--rounds N] [--json FILE]
 
   --quick      a few seconds per section instead of a minute or so (for tests and npm run compare -- --quick)
   --orders N   orders per simulated run (default 2000, quick 200)
+  --repeats N  runs of each simulated checkout, in rounds; the median run counts (default 5, quick 1)
   --rounds N   interleaved rounds of the transport bench; the median counts (default 3, quick 1)
   --json FILE  also write the results as JSON`;
 
@@ -35,6 +36,7 @@ await runCli("bench", USAGE, async () => {
     quick: { type: "boolean" },
     orders: { type: "string" },
     rounds: { type: "string" },
+    repeats: { type: "string" },
     json: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
@@ -42,6 +44,7 @@ await runCli("bench", USAGE, async () => {
   const quick = values.quick ?? false;
   const orders = intFlag("orders", values.orders, 10, 1_000_000, quick ? 200 : 2000);
   const rounds = intFlag("rounds", values.rounds, 1, 50, quick ? 1 : 3);
+  const repeats = intFlag("repeats", values.repeats, 1, 50, quick ? 1 : 5);
 
   // The ratio columns come from interleaved A/B rounds (ab-rounds.ts) in a full run: the ratio of two tinybench means swings 0.9-2x on a busy machine.
   const transports = await benchTransports({ rounds, timeMs: quick ? 100 : 500, concurrentCalls: quick ? 300 : 3000, ...(quick ? {} : { ab: { rounds: 30, calls: 500 } }) });
@@ -65,15 +68,15 @@ await runCli("bench", USAGE, async () => {
 
   // One unrecorded run per transport first: JIT warm-up would otherwise weigh on the first runs (a quick run's 200 orders most of all).
   for (const transport of ["inproc", "sim"] as const) await simRun("baseline", transport, 100, 5);
-  const runs: SimRun[] = [];
-  for (const [scenario, intervalMs, transport] of SIM_RUNS) runs.push(await simRun(scenario, transport, orders, intervalMs));
-  console.log(`whole checkouts (${orders} orders per run, seed 1)`);
+  const runs: SimRun[] = await repeatedSimRuns(SIM_RUNS, orders, repeats);
+  console.log(`whole checkouts (${orders} orders per run, seed 1${repeats > 1 ? `; median of ${repeats} runs, with the slowest and fastest` : ""})`);
   console.table(
     runs.map((r) => ({
       transport: r.transport,
       scenario: r.scenario,
       "arrival every": `${r.intervalMs} ms`,
       "checkouts/wall s": Math.round(r.checkoutsPerSecond),
+      ...(repeats > 1 ? { range: `${Math.round(r.checkoutsPerSecondMin!)}-${Math.round(r.checkoutsPerSecondMax!)}` } : {}),
       "virtual/wall": r.transport === "sim" ? `${r.virtualPerWall.toFixed(1)}x` : "-",
       "sim events/s": r.transport === "sim" ? Math.round(r.eventsPerSecond) : "-",
       "wall ms": Math.round(r.wallMs),

@@ -19,6 +19,10 @@ export interface SimRun {
   readonly ok: boolean;
   /** The run's trace hash: the same seed and plan give the same hash, whatever the code's speed. */
   readonly traceHash: string;
+  /** When the run is the median of several ({@link repeatedSimRuns}): how many, and the slowest and fastest. */
+  readonly repeats?: number;
+  readonly checkoutsPerSecondMin?: number;
+  readonly checkoutsPerSecondMax?: number;
 }
 
 /** The runs of the bench: inproc and sim at a fast arrival rate, sim under chaos, sim with sparse arrivals. */
@@ -54,4 +58,32 @@ export async function simRun(scenario: string, transport: "sim" | "inproc", orde
     ok: report.invariants.every((i) => i.ok),
     traceHash: report.traceHash,
   };
+}
+
+/**
+ * Every run of `list` `repeats` times, in rounds (each round runs the whole
+ * list once, so a change in the machine's load hits every run alike), each
+ * reported as its median run with the range: one run of a noisy shared
+ * machine swings by a quarter.
+ */
+export async function repeatedSimRuns(
+  list: readonly (readonly [scenario: string, intervalMs: number, transport: "sim" | "inproc"])[],
+  orders: number,
+  repeats: number,
+): Promise<SimRun[]> {
+  const all: SimRun[][] = list.map(() => []);
+  for (let round = 0; round < repeats; round++) {
+    for (const [i, [scenario, intervalMs, transport]] of list.entries()) all[i]!.push(await simRun(scenario, transport, orders, intervalMs));
+  }
+  return all.map((runs) => {
+    const sorted = [...runs].sort((a, b) => a.checkoutsPerSecond - b.checkoutsPerSecond);
+    const median = sorted[(sorted.length - 1) >> 1]!;
+    return {
+      ...median,
+      ok: runs.every((r) => r.ok),
+      repeats: runs.length,
+      checkoutsPerSecondMin: sorted[0]!.checkoutsPerSecond,
+      checkoutsPerSecondMax: sorted.at(-1)!.checkoutsPerSecond,
+    };
+  });
 }
