@@ -7,7 +7,8 @@ interface Event {
   readonly at: number;
   readonly seq: number;
   readonly fn: () => void;
-  cancelled: boolean;
+  /** Where the event sits in the heap; -1 once it ran or was cancelled. */
+  index: number;
 }
 
 /** Lets the promise jobs that an event started run to completion before the next event. */
@@ -38,24 +39,26 @@ export class Scheduler implements Clock {
     return this.#executed;
   }
 
-  /** Events waiting (cancelled ones included until they surface). */
+  /** Events waiting. */
   get pending(): number {
     return this.#heap.length;
   }
 
-  /** When the next live event is due, or undefined when none is. */
+  /** When the next event is due, or undefined when none is. */
   nextAt(): number | undefined {
-    while (this.#heap[0]?.cancelled) this.#pop();
     return this.#heap[0]?.at;
   }
 
-  /** Runs `fn` at now + ms (never in the past); returns a function that cancels it. */
+  /**
+   * Runs `fn` at now + ms (never in the past); returns a function that cancels
+   * it. A cancelled event leaves the queue at once: most timers are deadlines
+   * that never fire, and thousands of dead ones would make every push and pop
+   * walk a deeper heap.
+   */
   setTimer(ms: number, fn: () => void): () => void {
-    const event: Event = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
+    const event: Event = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, index: -1 };
     this.#push(event);
-    return () => {
-      event.cancelled = true;
-    };
+    return () => this.#remove(event);
   }
 
   /**
@@ -97,26 +100,37 @@ export class Scheduler implements Clock {
   }
 
   #pop(): Event | undefined {
-    for (;;) {
-      const top = this.#heap[0];
-      if (!top) return undefined;
-      const last = this.#heap.pop()!;
-      if (this.#heap.length > 0) {
-        this.#heap[0] = last;
-        this.#siftDown(0);
-      }
-      if (!top.cancelled) return top;
-    }
+    const top = this.#heap[0];
+    if (top) this.#remove(top);
+    return top;
   }
 
   #push(event: Event): void {
+    event.index = this.#heap.length;
+    this.#heap.push(event);
+    this.#siftUp(event.index);
+  }
+
+  /** Takes `event` out of the heap wherever it is (nothing if it already left). */
+  #remove(event: Event): void {
     const heap = this.#heap;
-    heap.push(event);
-    let i = heap.length - 1;
+    const i = event.index;
+    if (i < 0) return;
+    event.index = -1;
+    const last = heap.pop()!;
+    if (last === event) return;
+    heap[i] = last;
+    last.index = i;
+    if (i > 0 && before(last, heap[(i - 1) >> 1]!)) this.#siftUp(i);
+    else this.#siftDown(i);
+  }
+
+  #siftUp(i: number): void {
+    const heap = this.#heap;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      this.#swap(i, parent);
       i = parent;
     }
   }
@@ -130,9 +144,19 @@ export class Scheduler implements Clock {
       if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
       if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
       if (smallest === i) return;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      this.#swap(i, smallest);
       i = smallest;
     }
+  }
+
+  #swap(i: number, j: number): void {
+    const heap = this.#heap;
+    const a = heap[i]!;
+    const b = heap[j]!;
+    heap[i] = b;
+    heap[j] = a;
+    a.index = j;
+    b.index = i;
   }
 }
 
