@@ -18,6 +18,42 @@ export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 // Nothing should listen, but a caller who does must not see a leak warning.
 setMaxListeners(0, NEVER_ABORTED);
 
+/**
+ * What a downstream call watches instead of its request's signal when its
+ * caller handed on a served call's context (a LazyAbort): listening to it
+ * makes no AbortSignal, which costs ~5 µs in Node 20.
+ */
+export interface AbortSource {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  readonly signal: AbortSignal;
+  listen(listener: AbortListener): void;
+  unlisten(listener: AbortListener): void;
+}
+
+/** Told once when an abort source aborts (the shape of an "abort" listener object on a signal). */
+export interface AbortListener {
+  handleEvent(): void;
+}
+
+/**
+ * The abort source beside each request built from a served context. Kept
+ * beside the request rather than in it, so that a copy made with a spread and
+ * another `signal` (a hedged copy) is watched through that signal.
+ */
+const requestAborts = new WeakMap<CallEnds, AbortSource>();
+
+/** Records `source` as what ends `request` (see {@link requestAbort}); returns the request. */
+export function linkRequestAbort<R extends CallEnds>(request: R, source: AbortSource): R {
+  requestAborts.set(request, source);
+  return request;
+}
+
+/** The abort source to watch instead of `request.signal`, if the request has one. */
+export function requestAbort(request: CallEnds): AbortSource | undefined {
+  return requestAborts.get(request);
+}
+
 /** The error of a call whose deadline passed. */
 export function deadlineExceeded(): RpcError {
   return new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded");
@@ -48,8 +84,8 @@ export function clientGoneReason(clock: Clock, deadline: number | undefined, mes
   return expired ? deadlineExceeded() : new RpcError(Code.CANCELLED, message);
 }
 
-/** What an aborted caller signal means for its call: the caller's own DEADLINE_EXCEEDED as is, anything else CANCELLED. */
-export function callerAbortReason(signal: AbortSignal): RpcError {
+/** What an aborted caller signal (or abort source) means for its call: the caller's own DEADLINE_EXCEEDED as is, anything else CANCELLED. */
+export function callerAbortReason(signal: { readonly reason: unknown }): RpcError {
   const reason: unknown = signal.reason;
   return reason instanceof RpcError && reason.code === Code.DEADLINE_EXCEEDED ? reason : new RpcError(Code.CANCELLED, "call cancelled by the caller");
 }
@@ -63,7 +99,7 @@ export function callerAbortReason(signal: AbortSignal): RpcError {
  * that stops watching (the timer and the listener); call it in `finally`.
  */
 export function watchCall(clock: Clock, caller: CallEnds, onAbort: (error: RpcError) => void): () => void {
-  if (caller.deadline === undefined && (caller.signal === undefined || caller.signal === NEVER_ABORTED)) return STOP_NOTHING;
+  if (caller.deadline === undefined && !requestAborts.has(caller) && (caller.signal === undefined || caller.signal === NEVER_ABORTED)) return STOP_NOTHING;
   const watch = new CallWatch(clock, caller, onAbort);
   return () => watch.stop();
 }
@@ -77,32 +113,46 @@ const STOP_NOTHING = (): void => {};
  * call object that keeps its own state holds one directly and calls stop().
  */
 export class CallWatch {
+  /** What it listens to: the caller's abort source, else its signal (none if it never aborts). */
+  readonly #source: AbortSource | undefined;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort: (error: RpcError) => void;
   #ended = false;
   #cancelTimer: (() => void) | undefined;
 
-  constructor(clock: Clock, { signal, deadline }: CallEnds, onAbort: (error: RpcError) => void) {
+  constructor(clock: Clock, caller: CallEnds, onAbort: (error: RpcError) => void) {
     this.#onAbort = onAbort;
-    if (signal?.aborted) {
-      this.#end(callerAbortReason(signal));
-      return;
+    const source = requestAborts.get(caller);
+    if (source !== undefined) {
+      if (source.aborted) {
+        this.#end(callerAbortReason(source));
+        return;
+      }
+      this.#source = source;
+      source.listen(this);
+    } else {
+      const { signal } = caller;
+      if (signal?.aborted) {
+        this.#end(callerAbortReason(signal));
+        return;
+      }
+      if (signal !== undefined && signal !== NEVER_ABORTED) {
+        this.#signal = signal;
+        signal.addEventListener("abort", this, { once: true });
+      }
     }
-    if (signal !== undefined && signal !== NEVER_ABORTED) {
-      this.#signal = signal;
-      signal.addEventListener("abort", this, { once: true });
-    }
-    if (deadline !== undefined) this.#cancelTimer = atDeadline(clock, deadline, (error) => this.#end(error));
+    if (caller.deadline !== undefined) this.#cancelTimer = atDeadline(clock, caller.deadline, (error) => this.#end(error));
   }
 
-  /** The caller's signal aborted. */
+  /** The caller's signal (or abort source) aborted. */
   handleEvent(): void {
-    this.#end(callerAbortReason(this.#signal!));
+    this.#end(callerAbortReason((this.#source ?? this.#signal)!));
   }
 
   /** Removes the timer and the listener. */
   stop(): void {
     this.#cancelTimer?.();
+    this.#source?.unlisten(this);
     this.#signal?.removeEventListener("abort", this);
   }
 

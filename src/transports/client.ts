@@ -1,6 +1,6 @@
 import type { CallOptions, CallRequest, Interceptor, Transport } from "./call.js";
 import { applyInterceptors } from "./call.js";
-import { NEVER_ABORTED } from "./call-scope.js";
+import { clientRequest } from "./call-request.js";
 import { Code } from "./codes.js";
 import type { DeepPartial, MethodDefinition, RequestOf, ResponseOf, ServiceDefinition } from "./definition.js";
 import { methodPath } from "./definition.js";
@@ -29,15 +29,8 @@ export function createClient<D extends ServiceDefinition>(
   const client: Record<string, unknown> = {};
   for (const [key, method] of Object.entries(definition.methods)) {
     const path = methodPath(definition, method);
-    const request = (message: unknown, opts: CallOptions = {}): CallRequest => ({
-      service: definition,
-      method,
-      path,
-      message: method.requestType.fromPartial(message as never),
-      signal: opts.signal ?? NEVER_ABORTED,
-      deadline: opts.deadline,
-      metadata: opts.metadata ?? {},
-    });
+    const request = (message: unknown, opts: CallOptions = {}): CallRequest =>
+      clientRequest(definition, method, path, method.requestType.fromPartial(message as never), opts);
     client[key] = method.responseStream
       ? (message: unknown, opts?: CallOptions) => streamCall(next, request(message, opts), method)
       : async (message: unknown, opts?: CallOptions) => {

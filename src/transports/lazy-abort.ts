@@ -1,6 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import type { CallContext, Metadata } from "./call.js";
-import { atDeadline } from "./call-scope.js";
+import { atDeadline, type AbortListener, type AbortSource } from "./call-scope.js";
 
 /**
  * The abort of one served call whose AbortController is made only when
@@ -11,21 +11,46 @@ import { atDeadline } from "./call-scope.js";
  * abort with one promise per step and no listener left behind, so a long
  * stream holds nothing per message it sent.
  */
-export class LazyAbort {
+export class LazyAbort implements AbortSource {
   #controller: AbortController | undefined;
   #reason: unknown;
   #aborted = false;
   /** Rejects the step being raced, if any (steps are raced one at a time). */
   #rejectStep: ((reason: unknown) => void) | undefined;
   #cancelTimer: (() => void) | undefined;
+  /** Listeners while there is no signal; moved onto it, in order, once it is made. */
+  #listeners: AbortListener[] | undefined;
 
   /** Aborted (with the reason given to {@link abort}) once the call is over for its caller. */
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
       if (this.#aborted) this.#controller.abort(this.#reason);
+      const listeners = this.#listeners;
+      this.#listeners = undefined;
+      for (const listener of listeners ?? []) this.#controller.signal.addEventListener("abort", listener, { once: true });
     }
     return this.#controller.signal;
+  }
+
+  /**
+   * Calls `listener.handleEvent()` once when it aborts, as an "abort" listener
+   * on its signal would, in the same order as those, but without making the
+   * signal: a downstream call watches its caller's handler this way (see
+   * {@link requestAbort}). Nothing happens if it has aborted already.
+   */
+  listen(listener: AbortListener): void {
+    if (this.#aborted) return;
+    if (this.#controller !== undefined) this.#controller.signal.addEventListener("abort", listener, { once: true });
+    else (this.#listeners ??= []).push(listener);
+  }
+
+  /** Removes a listener given to {@link listen}. */
+  unlisten(listener: AbortListener): void {
+    if (this.#controller !== undefined) return this.#controller.signal.removeEventListener("abort", listener);
+    const listeners = this.#listeners;
+    const at = listeners?.indexOf(listener) ?? -1;
+    if (at >= 0) listeners!.splice(at, 1);
   }
 
   /** True once {@link abort} was called. */
@@ -44,6 +69,9 @@ export class LazyAbort {
     this.#aborted = true;
     this.#reason = reason;
     this.#controller?.abort(reason);
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    for (const listener of listeners ?? []) listener.handleEvent();
     const reject = this.#rejectStep;
     this.#rejectStep = undefined;
     reject?.(reason);
@@ -83,9 +111,22 @@ export function lazyContext(path: string, abort: { readonly signal: AbortSignal 
   return new LazyContext(path, abort, deadline, metadata);
 }
 
+/**
+ * The LazyAbort behind `options` when they are a served call's context (what
+ * a handler passes on to its downstream calls), else undefined.
+ */
+export function lazyAbortOf(options: object): LazyAbort | undefined {
+  return options instanceof LazyContext ? LazyContext.lazyAbort(options) : undefined;
+}
+
 /** {@link lazyContext}'s object: a class, since V8 builds an object literal with a getter through a slow runtime call. */
 class LazyContext implements CallContext {
   readonly #abort: { readonly signal: AbortSignal };
+
+  /** The context's abort if it is a LazyAbort (for {@link lazyAbortOf}). */
+  static lazyAbort(context: LazyContext): LazyAbort | undefined {
+    return context.#abort instanceof LazyAbort ? context.#abort : undefined;
+  }
 
   constructor(
     readonly path: string,

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { test } from "node:test";
+import { PagamentosDefinition } from "../../src/gen/ecommerce/v1/pagamentos.js";
 import { Scheduler } from "../../src/sim/scheduler.js";
+import { clientRequest, withDeadline } from "../../src/transports/call-request.js";
 import { NEVER_ABORTED, watchCall } from "../../src/transports/call-scope.js";
 import { Code } from "../../src/transports/codes.js";
 import { LazyAbort, lazyContext } from "../../src/transports/lazy-abort.js";
@@ -110,5 +112,67 @@ test("LazyAbort.race: an abort mid-call rejects at once with the reason; the han
     assert.deepEqual(unhandled, []);
   } finally {
     process.off("unhandledRejection", onUnhandled);
+  }
+});
+
+test("LazyAbort.listen: told once at the abort without a signal being made; unlisten and a listen after the abort do nothing", () => {
+  const abort = new LazyAbort();
+  const heard: string[] = [];
+  const a = { handleEvent: () => heard.push("a") };
+  const b = { handleEvent: () => heard.push("b") };
+  abort.listen(a);
+  abort.listen(b);
+  abort.unlisten(a);
+  abort.abort(new RpcError(Code.CANCELLED, "gone"));
+  abort.abort(new RpcError(Code.CANCELLED, "again"));
+  abort.listen({ handleEvent: () => heard.push("late") });
+  assert.deepEqual(heard, ["b"]);
+});
+
+test("LazyAbort.listen: listeners from before the signal was made move onto it, in order, ahead of the signal's own", () => {
+  const abort = new LazyAbort();
+  const heard: string[] = [];
+  abort.listen({ handleEvent: () => heard.push("first") });
+  abort.signal.addEventListener("abort", () => heard.push("on the signal"));
+  abort.listen({ handleEvent: () => heard.push("after") });
+  assert.equal(getEventListeners(abort.signal, "abort").length, 3);
+  abort.abort(new RpcError(Code.CANCELLED, "gone"));
+  assert.deepEqual(heard, ["first", "on the signal", "after"]);
+});
+
+test("a downstream call made with a handler's context is cancelled with it, and no AbortSignal is made unless read", async () => {
+  const clock = new Scheduler({ startMs: 0 });
+  const abort = new LazyAbort();
+  const context = lazyContext("/p.S/M", abort, 1000, {});
+  let made = 0;
+  const Original = globalThis.AbortController;
+  globalThis.AbortController = class extends Original {
+    constructor() {
+      super();
+      made++;
+    }
+  };
+  try {
+    const request = clientRequest(PagamentosDefinition, PagamentosDefinition.methods.processarPagamento, "/p.S/M", {}, context);
+    const retried = withDeadline(request, 500);
+    const ended: RpcError[] = [];
+    const stop = watchCall(clock, retried, (error) => ended.push(error));
+    abort.abort(new RpcError(Code.DEADLINE_EXCEEDED, "deadline exceeded"));
+    assert.deepEqual(ended.map((e) => e.code), [Code.DEADLINE_EXCEEDED], "the caller's own deadline passes through");
+    stop();
+    assert.equal(made, 0, "nobody read a signal");
+    // A copy that brings its own signal (a hedged copy) is watched through that signal, not the handler's abort;
+    // the spread reads the handler's signal (so a plain copy stays correct), which makes it, aborted with its reason.
+    const own = new Original();
+    const hedged = { ...withDeadline(request, 600), signal: own.signal };
+    assert.equal(made, 1);
+    assert.equal(codeOf(request.signal.reason), Code.DEADLINE_EXCEEDED);
+    const copyEnded: Code[] = [];
+    watchCall(clock, hedged, (error) => copyEnded.push(error.code));
+    assert.deepEqual(copyEnded, [], "the handler's abort (already past) does not end the copy");
+    own.abort();
+    assert.deepEqual(copyEnded, [Code.CANCELLED]);
+  } finally {
+    globalThis.AbortController = Original;
   }
 });

@@ -1,5 +1,6 @@
 import type { Clock } from "../../core/clock.js";
 import type { Interceptor } from "../call.js";
+import { withDeadline } from "../call-request.js";
 
 /** Options of {@link deadline}. */
 export interface DeadlineOptions {
@@ -16,5 +17,5 @@ export interface DeadlineOptions {
 export function deadline(options: DeadlineOptions): Interceptor {
   const timeout = options.defaultTimeoutMs ?? 5000;
   return (next) => (request) =>
-    next(request.deadline !== undefined ? request : { ...request, deadline: options.clock.now() + timeout });
+    next(request.deadline !== undefined ? request : withDeadline(request, options.clock.now() + timeout));
 }

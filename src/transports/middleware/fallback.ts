@@ -1,5 +1,6 @@
 import type { Clock } from "../../core/clock.js";
 import type { CallRequest, Transport } from "../call.js";
+import { withDeadline } from "../call-request.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 import { settlePermit, type CircuitBreaker } from "./circuit-breaker.js";
@@ -51,7 +52,7 @@ export function withFallback(options: FallbackOptions): Transport {
     const attempt =
       timeout === undefined || !options.clock
         ? request
-        : { ...request, deadline: Math.min(request.deadline ?? Number.POSITIVE_INFINITY, options.clock.now() + timeout) };
+        : withDeadline(request, Math.min(request.deadline ?? Number.POSITIVE_INFINITY, options.clock.now() + timeout));
     if (!breaker) return primary.call(attempt);
     const permit = breaker.tryAcquire();
     if (!permit) return undefined;

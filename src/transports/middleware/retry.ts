@@ -1,6 +1,7 @@
 import { sleep, type Clock } from "../../core/clock.js";
 import type { Random } from "../../core/random.js";
 import type { Interceptor } from "../call.js";
+import { withDeadline } from "../call-request.js";
 import { Code } from "../codes.js";
 import { RpcError } from "../rpc-error.js";
 import type { RetryBudget } from "./retry-budget.js";
@@ -55,7 +56,7 @@ export function retry(options: RetryOptions): Interceptor {
           ? request.deadline
           : Math.min(request.deadline ?? Number.POSITIVE_INFINITY, clock.now() + options.attemptTimeoutMs);
       try {
-        const response = await next({ ...request, deadline: attemptDeadline });
+        const response = await next(withDeadline(request, attemptDeadline));
         budget?.recordSuccess();
         return response;
       } catch (caught) {
