@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { describe, test } from "node:test";
+import { promisify } from "node:util";
 import fc from "fast-check";
 import { SERVICE_NAMES } from "../../src/core/vocabulary.js";
-import { runCheckout, type CheckoutRunOptions } from "../../src/sim/checkout-run.js";
+import { runCheckout, RUN_TRANSPORTS, type CheckoutRunOptions } from "../../src/sim/checkout-run.js";
 import { Scheduler } from "../../src/sim/scheduler.js";
 
 const base = (over: Partial<CheckoutRunOptions> = {}): CheckoutRunOptions => ({
@@ -62,4 +64,18 @@ describe("in-process checkout run", () => {
       { numRuns: 25 },
     );
   });
+});
+
+test("the run's transports are sim, inproc and every network host, and a sim run loads neither grpc-js nor undici", async () => {
+  const { NETWORK_HOSTS } = await import("../../src/sim/network-hosts.js");
+  assert.deepEqual(RUN_TRANSPORTS, ["sim", "inproc", ...Object.keys(NETWORK_HOSTS)]);
+  const probe = `
+    import { createRequire } from "node:module";
+    const { runCheckout } = await import(${JSON.stringify(new URL("../../src/sim/checkout-run.ts", import.meta.url).href)});
+    const { Scheduler } = await import(${JSON.stringify(new URL("../../src/sim/scheduler.ts", import.meta.url).href)});
+    await runCheckout({ seed: 1, orders: 3, concurrency: 1, transport: "sim", wallClock: new Scheduler() });
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((path) => /[\\\\/](@grpc[\\\\/]grpc-js|undici)[\\\\/]/.test(path));
+    console.log(loaded.length);`;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe]);
+  assert.equal(stdout.trim(), "0");
 });
