@@ -112,21 +112,28 @@ export function lazyContext(path: string, abort: { readonly signal: AbortSignal 
 }
 
 /**
+ * The method a served call's context has (on its prototype, so a spread copy
+ * does not) to hand its LazyAbort to the calls its handler makes with it.
+ */
+export const HANDED_ABORT = Symbol("handedAbort");
+
+/** A context with a {@link HANDED_ABORT} method. */
+interface HandsOnAbort {
+  [HANDED_ABORT](): LazyAbort | undefined;
+}
+
+/**
  * The LazyAbort behind `options` when they are a served call's context (what
  * a handler passes on to its downstream calls), else undefined.
  */
 export function lazyAbortOf(options: object): LazyAbort | undefined {
-  return options instanceof LazyContext ? LazyContext.lazyAbort(options) : undefined;
+  const handed = (options as Partial<HandsOnAbort>)[HANDED_ABORT];
+  return typeof handed === "function" ? handed.call(options) : undefined;
 }
 
 /** {@link lazyContext}'s object: a class, since V8 builds an object literal with a getter through a slow runtime call. */
-class LazyContext implements CallContext {
+class LazyContext implements CallContext, HandsOnAbort {
   readonly #abort: { readonly signal: AbortSignal };
-
-  /** The context's abort if it is a LazyAbort (for {@link lazyAbortOf}). */
-  static lazyAbort(context: LazyContext): LazyAbort | undefined {
-    return context.#abort instanceof LazyAbort ? context.#abort : undefined;
-  }
 
   constructor(
     readonly path: string,
@@ -139,5 +146,10 @@ class LazyContext implements CallContext {
 
   get signal(): AbortSignal {
     return this.#abort.signal;
+  }
+
+  /** The context's abort if it is a LazyAbort (for {@link lazyAbortOf}). */
+  [HANDED_ABORT](): LazyAbort | undefined {
+    return this.#abort instanceof LazyAbort ? this.#abort : undefined;
   }
 }

@@ -6,7 +6,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sleep } from "../../src/core/clock.js";
+import { ConformanceDefinition } from "../../src/gen/lab/v1/conformance.js";
+import { clientRequest } from "../../src/transports/call-request.js";
+import { requestAbort } from "../../src/transports/call-scope.js";
 import { Code } from "../../src/transports/codes.js";
+import { LazyAbort, lazyAbortOf } from "../../src/transports/lazy-abort.js";
 import { RpcError } from "../../src/transports/rpc-error.js";
 import { systemClock } from "../../src/transports/system-clock.js";
 import { waitFor } from "../conformance/harness.js";
@@ -81,5 +85,30 @@ describe("grpc transport: propagation through a handler that calls downstream", 
     }
     assert.deepEqual(got, [1, 2, 3]);
     await waitFor(() => downstream.service.counts.get("chain-stream")?.finallyRan === true, "the downstream handler's finally runs");
+  });
+});
+
+describe("grpc transport: a handler's context hands on its abort, not a signal", () => {
+  it("a call the handler makes with its context watches the served call's LazyAbort, so no AbortSignal is made for it", T, async () => {
+    let handed: LazyAbort | undefined;
+    let watched: unknown;
+    let spreadHanded: unknown = "not run";
+    const fixture = await startGrpc({}, (service) => ({
+      echo: async (request, context) => {
+        handed = lazyAbortOf(context);
+        spreadHanded = lazyAbortOf({ ...context });
+        watched = requestAbort(clientRequest(ConformanceDefinition, ConformanceDefinition.methods.echo, context.path, request, context));
+        return service.echo(request, context);
+      },
+    }));
+    try {
+      await fixture.client.echo({ text: "x" });
+      assert.ok(handed instanceof LazyAbort, "the gRPC handler's context hands on its LazyAbort");
+      assert.equal(watched, handed, "a request built from the context is watched through it");
+      // A spread copy of the context is a plain object: it hands nothing on, and its calls watch their signal.
+      assert.equal(spreadHanded, undefined);
+    } finally {
+      await fixture.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { Clock } from "../../core/clock.js";
 import type { CallContext, Metadata } from "../call.js";
 import { atDeadline, clientGoneReason } from "../call-scope.js";
 import { Code } from "../codes.js";
-import { LazyAbort } from "../lazy-abort.js";
+import { HANDED_ABORT, LazyAbort } from "../lazy-abort.js";
 import type { Handler } from "../router.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { fromWallDeadline } from "./deadline.js";
@@ -133,6 +133,11 @@ class ServedContext implements CallContext {
 
   get metadata(): Metadata {
     return this.#scope.requestMetadata();
+  }
+
+  /** The call's abort, watched directly by the calls the handler makes with this context (see lazyAbortOf). */
+  [HANDED_ABORT](): LazyAbort {
+    return this.#scope.abort;
   }
 }
 
