@@ -9,7 +9,7 @@ import type { Random } from "../random.js";
 import { isoNow, Ledger } from "../store/ledger.js";
 import type { SqlStore } from "../store/sql-store.js";
 import { buildChaveAcesso } from "./chave-acesso.js";
-import type { StatusNotaFiscal } from "./fiscal-store.js";
+import { nextNumeroNota, type StatusNotaFiscal } from "./fiscal-store.js";
 
 /** Dependencies of {@link FiscalService}. */
 export interface FiscalDeps {
@@ -78,8 +78,7 @@ export class FiscalService implements ImplOf<FiscalDefinition> {
   #issue(request: EmitirNotaFiscalRequest): NotaRow {
     const { store, clock, random } = this.deps;
     const emitente = this.deps.emitente ?? LAB_EMITENTE;
-    // Numbers come from the count of issued invoices: gap-free, since rows are never deleted.
-    const numero = store.get<{ n: number }>("SELECT COUNT(*) + 1 AS n FROM notas_fiscais")!.n;
+    const numero = nextNumeroNota(store);
     const emitida = new Date(clock.now());
     const chave = buildChaveAcesso({
       cUF: emitente.cUF,

@@ -23,3 +23,14 @@ export async function openFiscalStore(init: { bytes?: Uint8Array } = {}): Promis
   store.exec(FISCAL_SCHEMA);
   return store;
 }
+
+/**
+ * The next invoice number: one past the highest issued. Numbers are written
+ * with 9 zero-padded digits, so the UNIQUE index on `numero` orders them and
+ * MAX reads one entry of it; a COUNT(*) walked the whole table on every
+ * invoice. Rows are never deleted, so the numbers stay gap-free.
+ */
+export function nextNumeroNota(store: SqlStore): number {
+  const { numero } = store.get<{ numero: string | null }>("SELECT MAX(numero) AS numero FROM notas_fiscais")!;
+  return numero === null ? 1 : Number(numero) + 1;
+}
