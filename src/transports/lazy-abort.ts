@@ -107,7 +107,7 @@ export class LazyAbort implements AbortSource {
 }
 
 /** A served call's context whose `signal` is read from `abort` only when the handler asks (a LazyAbort makes its controller then). */
-export function lazyContext(path: string, abort: { readonly signal: AbortSignal }, deadline: number | undefined, metadata: Metadata): CallContext {
+export function lazyContext(path: string, abort: LazyAbort, deadline: number | undefined, metadata: Metadata): CallContext {
   return new LazyContext(path, abort, deadline, metadata);
 }
 
@@ -119,7 +119,7 @@ export const HANDED_ABORT = Symbol("handedAbort");
 
 /** A context with a {@link HANDED_ABORT} method. */
 interface HandsOnAbort {
-  [HANDED_ABORT](): LazyAbort | undefined;
+  [HANDED_ABORT](): LazyAbort;
 }
 
 /**
@@ -133,11 +133,11 @@ export function lazyAbortOf(options: object): LazyAbort | undefined {
 
 /** {@link lazyContext}'s object: a class, since V8 builds an object literal with a getter through a slow runtime call. */
 class LazyContext implements CallContext, HandsOnAbort {
-  readonly #abort: { readonly signal: AbortSignal };
+  readonly #abort: LazyAbort;
 
   constructor(
     readonly path: string,
-    abort: { readonly signal: AbortSignal },
+    abort: LazyAbort,
     readonly deadline: number | undefined,
     readonly metadata: Metadata,
   ) {
@@ -148,8 +148,8 @@ class LazyContext implements CallContext, HandsOnAbort {
     return this.#abort.signal;
   }
 
-  /** The context's abort if it is a LazyAbort (for {@link lazyAbortOf}). */
-  [HANDED_ABORT](): LazyAbort | undefined {
-    return this.#abort instanceof LazyAbort ? this.#abort : undefined;
+  /** The context's abort (for {@link lazyAbortOf}). */
+  [HANDED_ABORT](): LazyAbort {
+    return this.#abort;
   }
 }

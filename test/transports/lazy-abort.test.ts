@@ -47,7 +47,13 @@ test("LazyAbort.race: the abort rejects the step in flight; an abort that alread
 test("lazyContext reads the signal only when asked, and reads the one it was given", () => {
   let reads = 0;
   const signal = new AbortController().signal;
-  const context = lazyContext("/lab.v1.ServiceA/SayHello", { get signal() { reads++; return signal; } }, 5, { a: "b" });
+  const abort = new (class extends LazyAbort {
+    override get signal(): AbortSignal {
+      reads++;
+      return signal;
+    }
+  })();
+  const context = lazyContext("/lab.v1.ServiceA/SayHello", abort, 5, { a: "b" });
   assert.deepEqual([context.path, context.deadline, context.metadata, reads], ["/lab.v1.ServiceA/SayHello", 5, { a: "b" }, 0]);
   assert.equal(context.signal, signal);
   assert.equal(reads, 1);

@@ -44,14 +44,13 @@ export interface ServedCall {
  */
 export async function serveCall(call: ServedCall): Promise<void> {
   const { handler, res, disconnect } = call;
-  const scope = disconnect;
   if (call.deadline !== undefined) disconnect.expireAt(call.clock, call.deadline);
-  const context = lazyContext(handler.path, scope, call.deadline, call.metadata);
+  const context = lazyContext(handler.path, disconnect, call.deadline, call.metadata);
   let source: AsyncIterator<unknown> | undefined;
   let finished = false;
   try {
     if (handler.kind === "unary") {
-      const result = await scope.race(handler.invoke(call.message, context));
+      const result = await disconnect.race(handler.invoke(call.message, context));
       const body = serialize(call, result);
       if (res.destroyed) return;
       res.writeHead(call.status, { "content-type": JSON_CONTENT_TYPE, "content-length": Buffer.byteLength(body) });
@@ -60,11 +59,11 @@ export async function serveCall(call: ServedCall): Promise<void> {
     }
     source = handler.invoke(call.message, context)[Symbol.asyncIterator]();
     // The first message decides the status: an error before it is answered like a unary error.
-    let item = await scope.race(source.next());
+    let item = await disconnect.race(source.next());
     res.writeHead(200, call.framing === "sse" ? SSE_HEADERS : NDJSON_HEADERS);
     while (!item.done) {
-      if (!write(res, frame(call.framing, "message", serialize(call, item.value)))) await scope.race(drained(res));
-      item = await scope.race(source.next());
+      if (!write(res, frame(call.framing, "message", serialize(call, item.value)))) await disconnect.race(drained(res));
+      item = await disconnect.race(source.next());
     }
     finished = true;
     res.end(call.framing === "sse" ? frame("sse", "end", "{}") : undefined);
@@ -76,7 +75,7 @@ export async function serveCall(call: ServedCall): Promise<void> {
     const rpc = errorForCaller(error, call.onUnexpectedError);
     res.end(frame(call.framing, "error", JSON.stringify(call.framing === "sse" ? errorBody(rpc) : { error: errorBody(rpc) })));
   } finally {
-    scope.close();
+    disconnect.close();
     // Stopped early (disconnect, deadline, failure): stop the handler too; a pending next() settles first.
     if (!finished) void source?.return?.()?.catch(() => {});
   }
