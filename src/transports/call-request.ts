@@ -1,5 +1,5 @@
 import type { CallOptions, CallRequest } from "./call.js";
-import { linkRequestAbort, NEVER_ABORTED, requestAbort } from "./call-scope.js";
+import { linkRequestAbort, NEVER_ABORTED, requestAbort, type AbortSource } from "./call-scope.js";
 import type { MethodDefinition, ServiceDefinition } from "./definition.js";
 import { lazyAbortOf } from "./lazy-abort.js";
 
@@ -13,13 +13,25 @@ export function clientRequest(service: ServiceDefinition, method: MethodDefiniti
   const metadata = options.metadata ?? {};
   const abort = lazyAbortOf(options);
   if (abort === undefined) return { service, method, path, message, signal: options.signal ?? NEVER_ABORTED, deadline: options.deadline, metadata };
-  return linkRequestAbort({ service, method, path, message, get signal() { return abort.signal; }, deadline: options.deadline, metadata }, abort);
+  return watchedRequest(service, method, path, message, options.deadline, metadata, abort);
 }
 
 /** `request` with another deadline; a request watched through a LazyAbort keeps it (a plain spread would not). */
 export function withDeadline(request: CallRequest, deadline: number | undefined): CallRequest {
   const abort = requestAbort(request);
   if (abort === undefined) return { ...request, deadline };
-  const { service, method, path, message, metadata } = request;
+  return watchedRequest(request.service, request.method, request.path, request.message, deadline, request.metadata, abort);
+}
+
+/** A request watched through `abort`, its `signal` made from it only when read (fields as arguments: no object but the request per call). */
+function watchedRequest(
+  service: ServiceDefinition,
+  method: MethodDefinition,
+  path: string,
+  message: unknown,
+  deadline: number | undefined,
+  metadata: CallRequest["metadata"],
+  abort: AbortSource,
+): CallRequest {
   return linkRequestAbort({ service, method, path, message, get signal() { return abort.signal; }, deadline, metadata }, abort);
 }
