@@ -1,7 +1,7 @@
 /** Reading the gateway's query and body parameters: each bad one is INVALID_ARGUMENT (HTTP 400) naming it. */
 import { invalidArgument } from "../core/errors.js";
 import type { MessageType } from "../transports/definition.js";
-import { encodeMessage } from "../transports/message-bytes.js";
+import { decodeMessage, encodeMessage } from "../transports/message-bytes.js";
 
 /** The range an int64 field carries exactly in TypeScript (ts-proto forceLong=number): ±(2^53 - 1). */
 export const INT64_RANGE = { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER } as const;
@@ -65,7 +65,7 @@ export function requireFitsWire<T>(type: MessageType<T>, message: T): void {
     // The encoder refuses some values itself (an int32 of 2^32 + 1: "invalid int32: 4294967297").
     throw invalidArgument(`request has a value its field cannot carry: ${(error as Error).message}`);
   }
-  const received = type.toJSON(type.decode(bytes));
+  const received = type.toJSON(decodeMessage(type, bytes));
   const path = firstDifference(sent, received, "");
   if (path !== undefined) throw invalidArgument(`${path || "request"} has a value its field cannot carry: ${JSON.stringify(valueAt(sent, path))}`);
 }

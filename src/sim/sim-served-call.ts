@@ -3,7 +3,7 @@ import { deadlineExceeded } from "../transports/call-scope.js";
 import type { CallRequest } from "../transports/call.js";
 import type { MethodDefinition } from "../transports/definition.js";
 import { LazyAbort, lazyContext } from "../transports/lazy-abort.js";
-import { encodeMessage } from "../transports/message-bytes.js";
+import { decodeMessage, encodeMessage } from "../transports/message-bytes.js";
 import { unknownMethodError } from "../transports/router.js";
 import { errorForCaller, RpcError } from "../transports/rpc-error.js";
 import type { SimNetwork } from "./network/sim-network.js";
@@ -90,7 +90,7 @@ export class SimServedCall {
     if (deadline !== undefined && !this.#abort.aborted) this.#abort.expireAt(callee.clock, deadline);
     let message: unknown;
     try {
-      message = call.method.requestType.decode(call.bytes);
+      message = decodeMessage(call.method.requestType, call.bytes);
     } catch {
       this.#close();
       return this.fail(new RpcError(Code.INTERNAL, "error deserializing request"));

@@ -2,7 +2,7 @@ import type { CallRequest, CallResponse, Transport } from "../transports/call.js
 import { watchCall } from "../transports/call-scope.js";
 import { Code, codeName } from "../transports/codes.js";
 import type { MethodDefinition } from "../transports/definition.js";
-import { encodeMessage } from "../transports/message-bytes.js";
+import { decodeMessage, encodeMessage } from "../transports/message-bytes.js";
 import { RpcError } from "../transports/rpc-error.js";
 import { FrameInbox } from "./frame-inbox.js";
 import type { SimNetwork } from "./network/sim-network.js";
@@ -32,7 +32,7 @@ export function createSimTransport(network: SimNetwork, from: string, to: string
           const frame = await call.inbox.next();
           if (frame.kind !== "message") throw new RpcError(Code.INTERNAL, `${path} answered no message`);
           call.finish(Code.OK);
-          return { stream: false, message: method.responseType.decode(frame.bytes) };
+          return { stream: false, message: decodeMessage(method.responseType, frame.bytes) };
         } catch (error) {
           call.finish(RpcError.from(error).code);
           throw error;
@@ -49,7 +49,7 @@ async function* streamOf(call: SimCall, method: MethodDefinition): AsyncGenerato
     for (;;) {
       const frame = await call.inbox.next();
       if (frame.kind === "end") return call.finish(Code.OK);
-      if (frame.kind === "message") yield method.responseType.decode(frame.bytes);
+      if (frame.kind === "message") yield decodeMessage(method.responseType, frame.bytes);
     }
   } catch (error) {
     call.finish(RpcError.from(error).code);

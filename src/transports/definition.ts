@@ -2,12 +2,12 @@
  * Types derived from ts-proto's generic service definitions: one definition
  * gives the typed client, the typed implementation and the method paths.
  */
-import type { BinaryWriter } from "@bufbuild/protobuf/wire";
+import type { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
 /** What a generated message namespace offers (ts-proto `MessageFns<T>`). */
 export interface MessageType<T> {
   encode(message: T, writer?: BinaryWriter): { finish(): Uint8Array };
-  decode(input: Uint8Array): T;
+  decode(input: BinaryReader | Uint8Array): T;
   fromJSON(object: unknown): T;
   toJSON(message: T): unknown;
   fromPartial(object: never): T;

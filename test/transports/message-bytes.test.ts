@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ProcessarPagamentoRequest } from "../../src/gen/ecommerce/v1/pagamentos.js";
-import { encodeMessage } from "../../src/transports/message-bytes.js";
+import { decodeMessage, encodeMessage } from "../../src/transports/message-bytes.js";
 
 const request = ProcessarPagamentoRequest.fromPartial({ pedidoId: 7, valorCentavos: 1990, metodo: "pix", itens: [{ produtoId: 1, quantidade: 2, precoUnitarioCentavos: 995 }] });
 
@@ -16,4 +16,24 @@ test("encodeMessage gives the same bytes as a fresh writer, and each result is t
 test("a message the encoder refuses leaves nothing behind for the next one", () => {
   assert.throws(() => encodeMessage(ProcessarPagamentoRequest, { ...request, itens: [{ produtoId: 1, quantidade: 2 ** 40, precoUnitarioCentavos: 1 }] }), /invalid/);
   assert.deepEqual(encodeMessage(ProcessarPagamentoRequest, request), ProcessarPagamentoRequest.encode(request).finish());
+});
+
+test("int64 fields take the number path both ways with the library's bytes and values, at every varint length and sign", () => {
+  const edges = [0, 1, 127, 128, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 35 - 1, 2 ** 35, 1_735_689_600_123, 2 ** 49 - 1, 2 ** 49, 2 ** 52 + 3, Number.MAX_SAFE_INTEGER];
+  for (const value of [...edges, ...edges.map((v) => -v), -(2 ** 53) + 1]) {
+    const message = { ...request, pedidoId: value, valorCentavos: value };
+    const bytes = encodeMessage(ProcessarPagamentoRequest, message);
+    assert.deepEqual(bytes, ProcessarPagamentoRequest.encode(message).finish(), `bytes of ${value}`);
+    const decoded = decodeMessage(ProcessarPagamentoRequest, bytes);
+    assert.deepEqual(decoded, ProcessarPagamentoRequest.decode(bytes), `decoding ${value}`);
+    assert.equal(decoded.pedidoId, value === 0 ? 0 : value);
+  }
+});
+
+test("decodeMessage refuses a varint cut short and one past the safe range, as the library does", () => {
+  const bytes = encodeMessage(ProcessarPagamentoRequest, { ...request, pedidoId: 2 ** 40 });
+  assert.throws(() => decodeMessage(ProcessarPagamentoRequest, bytes.subarray(0, 3)), /premature EOF|invalid/i);
+  // Field 1 (pedido_id), varint 2^60: readable as int64, too large for a number.
+  const huge = Uint8Array.of(0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10);
+  assert.throws(() => decodeMessage(ProcessarPagamentoRequest, huge), /MAX_SAFE_INTEGER/);
 });

@@ -1,4 +1,4 @@
-import { encodeMessage } from "../message-bytes.js";
+import { decodeMessage, encodeMessage } from "../message-bytes.js";
 import type { MessageType } from "../definition.js";
 
 /** 4 MiB, gRPC's usual message size limit. */
@@ -44,7 +44,7 @@ export function serializers<T>(type: MessageType<T>): Serializers<T> {
   if (pair === undefined) {
     pair = {
       serialize: (message) => toBuffer(encodeMessage(type, message)),
-      deserialize: (bytes) => type.decode(fromBuffer(bytes)),
+      deserialize: (bytes) => decodeMessage(type, fromBuffer(bytes)),
     };
     made.set(type as MessageType<unknown>, pair as Serializers<unknown>);
   }

@@ -5,7 +5,7 @@ import { LazyAbort, lazyContext } from "../lazy-abort.js";
 import type { MessageType } from "../definition.js";
 import { unknownMethodError, type Router } from "../router.js";
 import { Code } from "../codes.js";
-import { encodeMessage } from "../message-bytes.js";
+import { decodeMessage, encodeMessage } from "../message-bytes.js";
 import { errorForCaller, RpcError } from "../rpc-error.js";
 import { systemClock } from "../system-clock.js";
 
@@ -26,7 +26,7 @@ export interface InProcessOptions {
 export function createInProcessTransport(router: Router, options: InProcessOptions = {}): Transport {
   const codec = options.codec ?? true;
   const clock = options.clock ?? systemClock;
-  const copy = <T>(type: MessageType<T>, message: T): T => (codec ? type.decode(encodeMessage(type, message)) : message);
+  const copy = <T>(type: MessageType<T>, message: T): T => (codec ? decodeMessage(type, encodeMessage(type, message)) : message);
   const fail = (error: unknown, path: string) => errorForCaller(error, (e) => options.onUnexpectedError?.(e, path));
 
   return {
