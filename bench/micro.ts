@@ -14,6 +14,7 @@ import { generateCatalog } from "../src/data/synthetic.js";
 import { runCheckout } from "../src/sim/checkout-run.js";
 import { systemClock } from "../src/transports/system-clock.js";
 import type { MessageType } from "../src/transports/definition.js";
+import { decodeMessage, encodeMessage } from "../src/transports/message-bytes.js";
 
 /** One measured operation. */
 export interface MicroResult {
@@ -54,8 +55,8 @@ export async function microbenchmarks(timeMs: number): Promise<MicroResult[]> {
     sizes.set(`protobuf encode ${name}`, bytes.length).set(`protobuf decode ${name}`, bytes.length);
     sizes.set(`proto3 JSON encode ${name}`, Buffer.byteLength(json)).set(`proto3 JSON decode ${name}`, Buffer.byteLength(json));
     bench
-      .add(`protobuf encode ${name}`, () => void type.encode(message).finish())
-      .add(`protobuf decode ${name}`, () => void type.decode(bytes))
+      .add(`protobuf encode ${name}`, () => void encodeMessage(type, message))
+      .add(`protobuf decode ${name}`, () => void decodeMessage(type, bytes))
       .add(`proto3 JSON encode ${name}`, () => void JSON.stringify(type.toJSON(message)))
       .add(`proto3 JSON decode ${name}`, () => void type.fromJSON(JSON.parse(json)));
   }
