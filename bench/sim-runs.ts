@@ -36,7 +36,7 @@ export const SIM_RUNS = [
 /** Runs one seeded checkout and times it. */
 export async function simRun(scenario: string, transport: "sim" | "inproc", orders: number, intervalMs: number): Promise<SimRun> {
   const started = performance.now();
-  const { report } = await runCheckout({
+  const { report, stores } = await runCheckout({
     seed: 1,
     orders,
     concurrency: 16,
@@ -46,6 +46,8 @@ export async function simRun(scenario: string, transport: "sim" | "inproc", orde
     intervalMs,
   });
   const wallMs = performance.now() - started;
+  // Free the run's databases: a bench makes dozens of runs, which would otherwise pile up in sql.js's memory.
+  for (const store of Object.values(stores)) store.close();
   return {
     scenario,
     transport,

@@ -1,0 +1,91 @@
+/**
+ * Records every SQL statement a whole simulated run makes (through SqlStore's
+ * public methods) and replays them back to back on fresh databases: what the
+ * run's SQL costs with nothing else in between (bench/sql-floor.ts).
+ */
+import { SqlStore, type SqlParam } from "../src/core/store/sql-store.js";
+import type { CheckoutStores } from "../src/core/system/stores.js";
+import { runCheckout } from "../src/sim/checkout-run.js";
+import { Scheduler } from "../src/sim/scheduler.js";
+/** One recorded call: which store (in the order they were opened), which method, its SQL and parameters. */
+export type Statement = readonly [store: number, method: StatementMethod, sql: string, params?: readonly SqlParam[]];
+
+/** The SqlStore methods that run SQL; `tx` is recorded as the BEGIN and COMMIT (or ROLLBACK) it runs. */
+const STATEMENT_METHODS = ["exec", "run", "insert", "insertUnlessConflict", "get", "all"] as const;
+type StatementMethod = (typeof STATEMENT_METHODS)[number];
+/** Public methods that run no SQL of their own. */
+const OTHER_METHODS = new Set(["constructor", "tx", "export", "close"]);
+
+/** A recorded run: its statements, how many stores it opened, and its stores by the order they were opened. */
+export interface RecordedRun {
+  readonly statements: readonly Statement[];
+  readonly storeCount: number;
+  readonly stores: CheckoutStores;
+  readonly storeIndex: ReadonlyMap<SqlStore, number>;
+}
+
+type Methods = Record<string, (this: SqlStore, ...args: unknown[]) => unknown>;
+
+/** Runs the scenario once on the sim transport (seed 1, as the bench) and records every statement of its stores. */
+export async function recordRun(scenario: string, orders: number): Promise<RecordedRun> {
+  const unwrapped = Object.getOwnPropertyNames(SqlStore.prototype).filter((name) => !OTHER_METHODS.has(name) && !(STATEMENT_METHODS as readonly string[]).includes(name));
+  // A new method that runs SQL would be missed, and the replay would do less than the run: refuse instead.
+  if (unwrapped.length > 0) throw new Error(`sql-floor does not know SqlStore method(s) ${unwrapped.join(", ")}: add them to STATEMENT_METHODS or OTHER_METHODS`);
+  const statements: Statement[] = [];
+  const storeIndex = new Map<SqlStore, number>();
+  const proto = SqlStore.prototype as unknown as Methods;
+  const originals = new Map<string, Methods[string]>();
+  const open = SqlStore.open;
+  let depth = 0;
+  for (const method of STATEMENT_METHODS) {
+    const original = proto[method]!;
+    originals.set(method, original);
+    proto[method] = function (this: SqlStore, sql: unknown, params?: unknown) {
+      const store = storeIndex.get(this);
+      if (store !== undefined) statements.push([store, method, sql as string, params ? [...(params as SqlParam[])] : undefined]);
+      return original.call(this, sql, params);
+    };
+  }
+  const tx = proto.tx!;
+  originals.set("tx", tx);
+  proto.tx = function (this: SqlStore, fn: unknown) {
+    const store = storeIndex.get(this);
+    if (store === undefined || depth > 0) return tx.call(this, fn);
+    statements.push([store, "run", "BEGIN"]);
+    depth++;
+    try {
+      return tx.call(this, () => {
+        const result = (fn as () => unknown)();
+        statements.push([store, "run", "COMMIT"]);
+        return result;
+      });
+    } catch (error) {
+      statements.push([store, "run", "ROLLBACK"]);
+      throw error;
+    } finally {
+      depth--;
+    }
+  };
+  SqlStore.open = async (bytes?: Uint8Array) => {
+    const store = await open.call(SqlStore, bytes);
+    storeIndex.set(store, storeIndex.size);
+    return store;
+  };
+  try {
+    const { stores } = await runCheckout({ seed: 1, orders, concurrency: 16, transport: "sim", wallClock: new Scheduler(), scenario, intervalMs: 5 });
+    return { statements, storeCount: storeIndex.size, stores, storeIndex };
+  } finally {
+    for (const [method, original] of originals) proto[method] = original;
+    SqlStore.open = open;
+  }
+}
+
+/** Runs the statements on fresh stores, back to back; returns the stores (the caller closes them) and the wall ms. */
+export async function replay(run: Pick<RecordedRun, "statements" | "storeCount">): Promise<{ stores: SqlStore[]; ms: number }> {
+  const stores: SqlStore[] = [];
+  for (let i = 0; i < run.storeCount; i++) stores.push(await SqlStore.open());
+  const proto = SqlStore.prototype as unknown as Methods;
+  const started = performance.now();
+  for (const [store, method, sql, params] of run.statements) proto[method]!.call(stores[store]!, sql, params);
+  return { stores, ms: performance.now() - started };
+}
