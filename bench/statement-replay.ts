@@ -11,7 +11,7 @@ import { Scheduler } from "../src/sim/scheduler.js";
 export type Statement = readonly [store: number, method: StatementMethod, sql: string, params?: readonly SqlParam[]];
 
 /** The SqlStore methods that run SQL; `tx` is recorded as the BEGIN and COMMIT (or ROLLBACK) it runs. */
-const STATEMENT_METHODS = ["exec", "run", "insert", "insertUnlessConflict", "get", "all"] as const;
+const STATEMENT_METHODS = ["exec", "run", "insert", "get", "all"] as const;
 type StatementMethod = (typeof STATEMENT_METHODS)[number];
 /** Public methods that run no SQL of their own. */
 const OTHER_METHODS = new Set(["constructor", "tx", "export", "close"]);
@@ -28,9 +28,13 @@ type Methods = Record<string, (this: SqlStore, ...args: unknown[]) => unknown>;
 
 /** Runs the scenario once on the sim transport (seed 1, as the bench) and records every statement of its stores. */
 export async function recordRun(scenario: string, orders: number): Promise<RecordedRun> {
-  const unwrapped = Object.getOwnPropertyNames(SqlStore.prototype).filter((name) => !OTHER_METHODS.has(name) && !(STATEMENT_METHODS as readonly string[]).includes(name));
+  const names = Object.getOwnPropertyNames(SqlStore.prototype);
+  const unknown = names.filter((name) => !OTHER_METHODS.has(name) && !(STATEMENT_METHODS as readonly string[]).includes(name));
+  const gone = STATEMENT_METHODS.filter((name) => !names.includes(name));
   // A new method that runs SQL would be missed, and the replay would do less than the run: refuse instead.
-  if (unwrapped.length > 0) throw new Error(`sql-floor does not know SqlStore method(s) ${unwrapped.join(", ")}: add them to STATEMENT_METHODS or OTHER_METHODS`);
+  if (unknown.length > 0 || gone.length > 0) {
+    throw new Error(`sql-floor's list of SqlStore methods is stale (unknown: ${unknown.join(", ") || "none"}; gone: ${gone.join(", ") || "none"}): update STATEMENT_METHODS or OTHER_METHODS`);
+  }
   const statements: Statement[] = [];
   const storeIndex = new Map<SqlStore, number>();
   const proto = SqlStore.prototype as unknown as Methods;

@@ -45,16 +45,14 @@ export class PedidosRecords {
 
   /**
    * Inserts a `pendente` order with its items and first history entry, its first
-   * attempt already counted (the caller drives it at once); returns its row, or
-   * undefined if an order with the same idempotency key exists (nothing written).
+   * attempt already counted (the caller drives it at once); returns its row.
    */
-  insert(order: { clienteId: number; itens: readonly ItemPedido[]; valorTotal: number; metodo: MetodoPagamento; chave: string | null }): PedidoRow | undefined {
+  insert(order: { clienteId: number; itens: readonly ItemPedido[]; valorTotal: number; metodo: MetodoPagamento; chave: string | null }): PedidoRow {
     const now = this.clock.now();
-    const id = this.store.insertUnlessConflict(
-      "INSERT INTO pedidos (cliente_id, data_criacao, criado_em_ms, status, valor_total_centavos, metodo_pagamento, chave_idempotencia, tentativas) VALUES (?, ?, ?, 'pendente', ?, ?, ?, 1) ON CONFLICT (chave_idempotencia) DO NOTHING",
+    const id = this.store.insert(
+      "INSERT INTO pedidos (cliente_id, data_criacao, criado_em_ms, status, valor_total_centavos, metodo_pagamento, chave_idempotencia, tentativas) VALUES (?, ?, ?, 'pendente', ?, ?, ?, 1)",
       [order.clienteId, isoNow(this.clock), now, order.valorTotal, order.metodo, order.chave],
     );
-    if (id === undefined) return undefined;
     insertRows(
       this.store,
       "itens_pedido",

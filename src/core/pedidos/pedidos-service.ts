@@ -92,10 +92,11 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     if (valorTotal === 0) throw invalidArgument("itens: the order's total is R$ 0,00; there is nothing to charge");
 
     const created = this.deps.store.tx(() => {
+      // A concurrent call with the same key may have won while we read the catalog.
+      const raced = chave ? this.#records.pedidoByKey(chave) : undefined;
+      if (raced) return { id: raced.id, row: undefined };
       // The drive below starts before any await: the row it would read is the one inserted, attempt counted.
       const row = this.#records.insert({ clienteId: request.clienteId, itens, valorTotal, metodo: request.metodoPagamento as MetodoPagamento, chave });
-      // A concurrent call with the same key won while we read the catalog: the key's UNIQUE index kept our row out.
-      if (!row) return { id: this.#records.pedidoByKey(chave!)!.id, row: undefined };
       this.#ledger.record({ pedidoId: row.id, operacao: "CriarPedido", resultado: "pendente" });
       return { id: row.id, row };
     });

@@ -58,15 +58,6 @@ export class SqlStore {
     return this.#lastInsertId();
   }
 
-  /**
-   * Runs one INSERT that may insert nothing (`ON CONFLICT ... DO NOTHING`);
-   * returns the new row's id, or undefined if no row went in.
-   */
-  insertUnlessConflict(sql: string, params: readonly SqlParam[] = []): number | undefined {
-    this.#prepare(sql).run(params as SqlParam[]);
-    return this.#db.getRowsModified() === 0 ? undefined : this.#lastInsertId();
-  }
-
   /** The first row of a query, or undefined. */
   get<T = SqlRow>(sql: string, params: readonly SqlParam[] = []): T | undefined {
     const prepared = this.#prepared(sql);
