@@ -7,8 +7,16 @@ import { SqlStore, type SqlParam } from "../src/core/store/sql-store.js";
 import type { CheckoutStores } from "../src/core/system/stores.js";
 import { runCheckout } from "../src/sim/checkout-run.js";
 import { Scheduler } from "../src/sim/scheduler.js";
-/** One recorded call: which store (in the order they were opened), which method, its SQL and parameters. */
-export type Statement = readonly [store: number, method: StatementMethod, sql: string, params?: readonly SqlParam[]];
+
+/** One recorded call: which store (in the order they were opened), which method, its SQL and parameters, and whether it threw. */
+export interface Statement {
+  readonly store: number;
+  readonly method: StatementMethod;
+  readonly sql: string;
+  readonly params?: readonly SqlParam[];
+  /** The statement failed in the run (a constraint, say): the replay expects it to fail again. */
+  threw?: boolean;
+}
 
 /** The SqlStore methods that run SQL; `tx` is recorded as the BEGIN and COMMIT (or ROLLBACK) it runs. */
 const STATEMENT_METHODS = ["exec", "run", "insert", "get", "all"] as const;
@@ -46,8 +54,15 @@ export async function recordRun(scenario: string, orders: number): Promise<Recor
     originals.set(method, original);
     proto[method] = function (this: SqlStore, sql: unknown, params?: unknown) {
       const store = storeIndex.get(this);
-      if (store !== undefined) statements.push([store, method, sql as string, params ? [...(params as SqlParam[])] : undefined]);
-      return original.call(this, sql, params);
+      if (store === undefined) return original.call(this, sql, params);
+      const statement: Statement = { store, method, sql: sql as string, ...(params ? { params: [...(params as SqlParam[])] } : {}) };
+      statements.push(statement);
+      try {
+        return original.call(this, sql, params);
+      } catch (error) {
+        statement.threw = true;
+        throw error;
+      }
     };
   }
   const tx = proto.tx!;
@@ -55,16 +70,16 @@ export async function recordRun(scenario: string, orders: number): Promise<Recor
   proto.tx = function (this: SqlStore, fn: unknown) {
     const store = storeIndex.get(this);
     if (store === undefined || depth > 0) return tx.call(this, fn);
-    statements.push([store, "run", "BEGIN"]);
+    statements.push({ store, method: "run", sql: "BEGIN" });
     depth++;
     try {
       return tx.call(this, () => {
         const result = (fn as () => unknown)();
-        statements.push([store, "run", "COMMIT"]);
+        statements.push({ store, method: "run", sql: "COMMIT" });
         return result;
       });
     } catch (error) {
-      statements.push([store, "run", "ROLLBACK"]);
+      statements.push({ store, method: "run", sql: "ROLLBACK" });
       throw error;
     } finally {
       depth--;
@@ -90,6 +105,17 @@ export async function replay(run: Pick<RecordedRun, "statements" | "storeCount">
   for (let i = 0; i < run.storeCount; i++) stores.push(await SqlStore.open());
   const proto = SqlStore.prototype as unknown as Methods;
   const started = performance.now();
-  for (const [store, method, sql, params] of run.statements) proto[method]!.call(stores[store]!, sql, params);
+  for (const { store, method, sql, params, threw } of run.statements) {
+    if (!threw) {
+      proto[method]!.call(stores[store]!, sql, params);
+      continue;
+    }
+    try {
+      proto[method]!.call(stores[store]!, sql, params);
+    } catch {
+      continue;
+    }
+    throw new Error(`replay: ${sql} failed in the run but not in the replay`);
+  }
   return { stores, ms: performance.now() - started };
 }

@@ -14,7 +14,7 @@ import { SERVICE_NAMES } from "../../src/core/vocabulary.js";
 test("a replay of a run's statements leaves the six databases exactly as the run did", { timeout: 60_000 }, async () => {
   const run = await recordRun("chaos", 40);
   assert.equal(run.storeCount, SERVICE_NAMES.length);
-  assert.ok(run.statements.some(([, , sql]) => sql === "COMMIT"));
+  assert.ok(run.statements.some(({ sql }) => sql === "COMMIT"));
   const { stores } = await replay(run);
   try {
     for (const name of SERVICE_NAMES) {
