@@ -84,41 +84,43 @@ test("watchCall: the caller's abort gives CANCELLED (or its own DEADLINE_EXCEEDE
   assert.deepEqual([...seen], [Code.CANCELLED, Code.DEADLINE_EXCEEDED, Code.CANCELLED, Code.DEADLINE_EXCEEDED]);
 });
 
-test("LazyAbort.race on an already aborted call: the caller gets the reason, and the handler failing later is not an unhandled rejection", async () => {
+/** Runs `body`, lets two turns of the event loop pass, and returns the unhandled rejections seen meanwhile. */
+async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on("unhandledRejection", onUnhandled);
   try {
+    await body();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    return unhandled;
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+}
+
+test("LazyAbort.race on an already aborted call: the caller gets the reason, and the handler failing later is not an unhandled rejection", async () => {
+  const unhandled = await unhandledDuring(async () => {
     const abort = new LazyAbort();
     abort.abort(new Error("deadline passed before the call arrived"));
     let fail!: (error: Error) => void;
     const handler = new Promise<never>((_, reject) => (fail = reject));
     await assert.rejects(abort.race(handler), /deadline passed/);
     fail(new Error("handler failed later"));
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(unhandled, []);
-  } finally {
-    process.off("unhandledRejection", onUnhandled);
-  }
+  });
+  assert.deepEqual(unhandled, []);
 });
 
 test("LazyAbort.race: an abort mid-call rejects at once with the reason; the handler's later failure stays handled", async () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
-  process.on("unhandledRejection", onUnhandled);
-  try {
+  const unhandled = await unhandledDuring(async () => {
     const abort = new LazyAbort();
     let fail!: (error: Error) => void;
     const raced = abort.race(new Promise<never>((_, reject) => (fail = reject)));
     abort.abort(new Error("cancelled"));
     await assert.rejects(raced, /cancelled/);
     fail(new Error("handler failed later"));
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(unhandled, []);
-  } finally {
-    process.off("unhandledRejection", onUnhandled);
-  }
+  });
+  assert.deepEqual(unhandled, []);
 });
 
 test("LazyAbort.listen: told once at the abort without a signal being made; unlisten and a listen after the abort do nothing", () => {
