@@ -119,11 +119,12 @@ export class SqlStore {
   }
 
   /**
-   * Keep the rollback journal in memory (ROLLBACK still works) and skip
-   * syncing and locking: nothing else ever opens this database.
+   * A `:memory:` database already keeps its rollback journal in memory and
+   * has no file to sync or lock; its temporary files (statement journals,
+   * sorts) would still go to Emscripten's file system through JavaScript.
    */
   #tune(): void {
-    this.#db.exec("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA locking_mode = EXCLUSIVE;");
+    this.#db.exec("PRAGMA temp_store = MEMORY");
   }
 
   #prepare(sql: string): Statement {
