@@ -1,6 +1,6 @@
 /** Whole seeded checkouts through runCheckout: checkouts per wall second, and simulator events per second. */
 import { performance } from "node:perf_hooks";
-import { runCheckout } from "../src/sim/checkout-run.js";
+import { runCheckout, type CheckoutRunOptions } from "../src/sim/checkout-run.js";
 import { Scheduler } from "../src/sim/scheduler.js";
 import { systemClock } from "../src/transports/system-clock.js";
 
@@ -33,18 +33,15 @@ export const SIM_RUNS = [
   ["baseline", 1000, "sim"],
 ] as const;
 
+/** The options of the bench's seeded checkout runs (seed 1, 16 orders in flight). */
+export function simRunOptions(scenario: string, transport: "sim" | "inproc", orders: number, intervalMs: number): CheckoutRunOptions {
+  return { seed: 1, orders, concurrency: 16, transport, wallClock: transport === "sim" ? new Scheduler() : systemClock, scenario, intervalMs };
+}
+
 /** Runs one seeded checkout and times it. */
 export async function simRun(scenario: string, transport: "sim" | "inproc", orders: number, intervalMs: number): Promise<SimRun> {
   const started = performance.now();
-  const { report, stores } = await runCheckout({
-    seed: 1,
-    orders,
-    concurrency: 16,
-    transport,
-    wallClock: transport === "sim" ? new Scheduler() : systemClock,
-    scenario,
-    intervalMs,
-  });
+  const { report, stores } = await runCheckout(simRunOptions(scenario, transport, orders, intervalMs));
   const wallMs = performance.now() - started;
   // Free the run's databases: a bench makes dozens of runs, which would otherwise pile up in sql.js's memory.
   for (const store of Object.values(stores)) store.close();

@@ -6,7 +6,7 @@
 import { SqlStore, type SqlParam } from "../src/core/store/sql-store.js";
 import type { CheckoutStores } from "../src/core/system/stores.js";
 import { runCheckout } from "../src/sim/checkout-run.js";
-import { Scheduler } from "../src/sim/scheduler.js";
+import { simRunOptions } from "./sim-runs.js";
 
 /** One recorded call: which store (in the order they were opened), which method, its SQL and parameters, and whether it threw. */
 export interface Statement {
@@ -34,7 +34,7 @@ export interface RecordedRun {
 
 type Methods = Record<string, (this: SqlStore, ...args: unknown[]) => unknown>;
 
-/** Runs the scenario once on the sim transport (seed 1, as the bench) and records every statement of its stores. */
+/** Runs the scenario once on the sim transport, as the bench runs it (an order every 5 virtual ms), and records every statement of its stores. */
 export async function recordRun(scenario: string, orders: number): Promise<RecordedRun> {
   const names = Object.getOwnPropertyNames(SqlStore.prototype);
   const unknown = names.filter((name) => !OTHER_METHODS.has(name) && !(STATEMENT_METHODS as readonly string[]).includes(name));
@@ -91,7 +91,7 @@ export async function recordRun(scenario: string, orders: number): Promise<Recor
     return store;
   };
   try {
-    const { stores } = await runCheckout({ seed: 1, orders, concurrency: 16, transport: "sim", wallClock: new Scheduler(), scenario, intervalMs: 5 });
+    const { stores } = await runCheckout(simRunOptions(scenario, "sim", orders, 5));
     return { statements, storeCount: storeIndex.size, stores, storeIndex };
   } finally {
     for (const [method, original] of originals) proto[method] = original;
