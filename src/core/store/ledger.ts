@@ -53,6 +53,7 @@ export class Ledger {
 
   /** Marks an order cancelled for this service; a second mark keeps the first reason. */
   markCancelled(pedidoId: number, motivo: string): void {
+    tombstoneIds(this.store).add(pedidoId);
     this.store.run("INSERT OR IGNORE INTO pedidos_cancelados (pedido_id, motivo, em) VALUES (?, ?, ?)", [
       pedidoId,
       motivo,
@@ -62,9 +63,28 @@ export class Ledger {
 
   /** The cancellation reason if this service was told to cancel the order. */
   cancelledReason(pedidoId: number): string | undefined {
+    if (!tombstoneIds(this.store).has(pedidoId)) return undefined;
     return this.store.get<{ motivo: string }>("SELECT motivo FROM pedidos_cancelados WHERE pedido_id = ?", [pedidoId])
       ?.motivo;
   }
+}
+
+/**
+ * Per database, every pedido_id that may have a tombstone: read from the table
+ * once, then added to before each write. Nearly every forward call asks about
+ * an order that was never cancelled, and this answers that without a query; an
+ * id in the set is still looked up, so a mark whose transaction rolled back
+ * only costs that query. Keyed by store because replicas share one.
+ */
+const maybeCancelled = new WeakMap<SqlStore, Set<number>>();
+
+function tombstoneIds(store: SqlStore): Set<number> {
+  let ids = maybeCancelled.get(store);
+  if (ids === undefined) {
+    ids = new Set(store.all<{ pedido_id: number }>("SELECT pedido_id FROM pedidos_cancelados").map((row) => row.pedido_id));
+    maybeCancelled.set(store, ids);
+  }
+  return ids;
 }
 
 let lastSecond = Number.NaN;
