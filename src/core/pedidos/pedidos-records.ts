@@ -83,6 +83,11 @@ export class PedidosRecords {
     this.store.run("INSERT INTO historico_status (pedido_id, status, motivo, em_ms) VALUES (?, ?, ?, ?)", [id, status, motivo, emMs]);
   }
 
+  /** Appends several entries without a reason, in order, with one statement. */
+  addHistoryEntries(id: number, entries: readonly { readonly status: StatusPedido; readonly emMs: number }[]): void {
+    insertRows(this.store, "historico_status", ["pedido_id", "status", "motivo", "em_ms"], entries.map((e) => [id, e.status, null, e.emMs]));
+  }
+
   /** Records that the order is being cancelled, so a late success of the chain cannot ship it. */
   requestCancel(id: number, motivo: string): void {
     this.store.run("UPDATE pedidos SET cancelamento_solicitado = 1, motivo = ? WHERE id = ?", [motivo, id]);

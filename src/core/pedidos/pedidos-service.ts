@@ -207,10 +207,12 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
       // A terminal order stays as it is; a cancellation in progress owns the order now.
       if (TERMINAL_STATUSES.has(row.status) || row.cancelamento_solicitado) return row;
       if (result.ok) {
+        const entries: { status: StatusPedido; emMs: number }[] = [];
         for (const etapa of result.etapas) {
           const status = STATUS_AFTER_STEP[etapa.servico];
-          if (status) this.#records.addHistory(pedidoId, status, null, etapa.emMs);
+          if (status) entries.push({ status, emMs: etapa.emMs });
         }
+        this.#records.addHistoryEntries(pedidoId, entries);
         this.deps.store.run("UPDATE pedidos SET status = 'enviado' WHERE id = ?", [pedidoId]);
       } else {
         this.#records.setStatus(pedidoId, "cancelado", result.motivo);
