@@ -12,16 +12,17 @@ export interface Clock {
 
 /** Resolves after `ms` on `clock`; rejects with the signal's reason if it aborts first. */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal === undefined) return new Promise((resolve) => void clock.setTimer(ms, resolve));
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal.aborted) return reject(signal.reason);
     const onAbort = () => {
       cancel();
-      reject(signal!.reason);
+      reject(signal.reason);
     };
     const cancel = clock.setTimer(ms, () => {
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
       resolve();
     });
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }

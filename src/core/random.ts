@@ -29,18 +29,11 @@ class Xoshiro128 implements Random {
 
   constructor(seed: string) {
     this.#seed = seed;
-    let x = fnv1a(seed);
-    const split = () => {
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.#s0 = split();
-    this.#s1 = split();
-    this.#s2 = split();
-    this.#s3 = split();
+    const start = fnv1a(seed);
+    this.#s0 = splitmix32(start, 1);
+    this.#s1 = splitmix32(start, 2);
+    this.#s2 = splitmix32(start, 3);
+    this.#s3 = splitmix32(start, 4);
   }
 
   next(): number {
@@ -62,6 +55,14 @@ class Xoshiro128 implements Random {
   fork(key: string | number): Random {
     return new Xoshiro128(`${this.#seed}:${key}`);
   }
+}
+
+/** The `n`th output of splitmix32 started at `start` (n = 1, 2, ...): a function, not a closure over its state, since forks are made per order. */
+function splitmix32(start: number, n: number): number {
+  let z = (start + n * 0x9e3779b9) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 function rotl(x: number, k: number): number {
