@@ -37,3 +37,16 @@ test("decodeMessage refuses a varint cut short and one past the safe range, as t
   const huge = Uint8Array.of(0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10);
   assert.throws(() => decodeMessage(ProcessarPagamentoRequest, huge), /MAX_SAFE_INTEGER/);
 });
+
+test("encodeMessage's bytes are a plain Uint8Array of their own, empty, small or larger than Node's Buffer pool", () => {
+  const first = encodeMessage(ProcessarPagamentoRequest, request);
+  const second = encodeMessage(ProcessarPagamentoRequest, request);
+  assert.equal(Object.getPrototypeOf(first), Uint8Array.prototype, "not a Buffer: bytes fields must decode as Uint8Array views");
+  first.fill(0);
+  assert.equal(decodeMessage(ProcessarPagamentoRequest, second).pedidoId, 7, "writing into one result leaves the next alone");
+  // Larger than Node's Buffer pool: its own memory.
+  const large = { ...request, metodo: "x".repeat(20_000) };
+  assert.deepEqual(encodeMessage(ProcessarPagamentoRequest, large), ProcessarPagamentoRequest.encode(large).finish());
+  const empty = ProcessarPagamentoRequest.fromPartial({});
+  assert.deepEqual(encodeMessage(ProcessarPagamentoRequest, empty), ProcessarPagamentoRequest.encode(empty).finish(), "an empty message");
+});

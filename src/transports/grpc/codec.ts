@@ -4,20 +4,8 @@ import type { MessageType } from "../definition.js";
 /** 4 MiB, gRPC's usual message size limit. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-/**
- * Typed arrays of up to this many bytes live on V8's heap (its
- * typed_array_max_size_in_heap): reading their `.buffer` moves them off it,
- * which costs about a microsecond, several times a copy of the bytes.
- */
-const ON_HEAP_MAX_BYTES = 64;
-
-/** `bytes` as the Buffer grpc-js wants to send: a pooled copy when small (see ON_HEAP_MAX_BYTES), else a view of the same memory. */
+/** `bytes` as the Buffer grpc-js wants to send: a view of the same memory (encodeMessage's bytes already live in Node's Buffer pool). */
 export function toBuffer(bytes: Uint8Array): Buffer {
-  if (bytes.byteLength <= ON_HEAP_MAX_BYTES) {
-    const copy = Buffer.allocUnsafe(bytes.byteLength);
-    copy.set(bytes);
-    return copy;
-  }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
