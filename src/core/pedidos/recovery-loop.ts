@@ -60,7 +60,9 @@ export class RecoveryLoop {
         else await pedidos.drive(id, options);
       }
     };
-    await Promise.all(Array.from({ length: this.#options.concurrency ?? 32 }, work));
+    // No more workers than orders: most passes find none, and each worker is an async call.
+    const workers = Math.min(this.#options.concurrency ?? 32, queue.length);
+    await Promise.all(Array.from({ length: workers }, work));
     this.passes++;
   }
 
