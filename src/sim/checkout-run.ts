@@ -73,6 +73,8 @@ export interface CheckoutRunResult {
 }
 
 const DEFAULT_INTERVAL_MS = 5;
+/** How often a run checks, once its workload has settled, whether every order is terminal. */
+const MONITOR_MS = 100;
 const DEFAULT_LIVENESS_BOUND_MS = 60_000;
 /** After the run is over, messages still in flight get this long to land before the databases are judged. */
 const SETTLE_MS = 10_000;
@@ -160,16 +162,19 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   const bound = options.livenessBoundMs ?? DEFAULT_LIVENESS_BOUND_MS;
   let over = false;
   let allTerminalAt: number | undefined;
-  let workloadSettled = false;
-  void workload.finally(() => (workloadSettled = true));
   const monitor = () => {
-    if (workloadSettled && pendingOrders(stores) === 0) {
+    if (pendingOrders(stores) === 0) {
       allTerminalAt = clock.now();
       over = true;
-    } else if (workloadSettled && clock.now() > Math.max(heal, lastArrival) + bound) over = true;
-    else clock.setTimer(100, monitor);
+    } else if (clock.now() > Math.max(heal, lastArrival) + bound) over = true;
+    else clock.setTimer(MONITOR_MS, monitor);
   };
-  if (paced) clock.setTimer(100, monitor);
+  // Nothing is over while the workload runs, so the checks start once it has settled, on the
+  // grid of MONITOR_MS ticks from the start they always had; with an order per virtual second,
+  // ticking all along was ten events per order.
+  void workload.finally(() => {
+    if (paced) clock.setTimer(start + MONITOR_MS * Math.max(1, Math.ceil((clock.now() - start) / MONITOR_MS)) - clock.now(), monitor);
+  });
   try {
     await deployment.run(workload, () => over, Number.POSITIVE_INFINITY);
   } finally {
