@@ -13,6 +13,8 @@ const SAFE_VARINT_BYTES = 7;
  */
 class NumberInt64Writer extends BinaryWriter {
   readonly #scratch = new Uint8Array(8);
+  /** `#scratch`'s first n bytes, by n: made once, not per value. */
+  readonly #views = Array.from({ length: 9 }, (_, n) => this.#scratch.subarray(0, n));
 
   /**
    * The bytes written, as a slice of Node's shared Buffer pool, and the writer
@@ -37,12 +39,23 @@ class NumberInt64Writer extends BinaryWriter {
   override int64(value: string | number | bigint): this {
     if (typeof value !== "number" || value < 0 || !Number.isSafeInteger(value)) return super.int64(value);
     if (value < TWO_TO_32) return this.uint32(value);
+    // Its low 32 bits and the rest (under 2^21), in 7-bit groups as protobuf's varint64 writes them.
+    const lo = value >>> 0;
+    let hi = (value - lo) / TWO_TO_32;
     const bytes = this.#scratch;
-    let length = 0;
-    let rest = value;
-    for (; rest > 0x7f; rest = Math.floor(rest / 128)) bytes[length++] = (rest % 128) | 0x80;
-    bytes[length++] = rest;
-    return this.raw(bytes.subarray(0, length));
+    bytes[0] = (lo & 0x7f) | 0x80;
+    bytes[1] = ((lo >>> 7) & 0x7f) | 0x80;
+    bytes[2] = ((lo >>> 14) & 0x7f) | 0x80;
+    bytes[3] = ((lo >>> 21) & 0x7f) | 0x80;
+    let group = (lo >>> 28) | ((hi & 0x7) << 4);
+    hi >>>= 3;
+    let length = 4;
+    for (; hi > 0; hi >>>= 7) {
+      bytes[length++] = group | 0x80;
+      group = hi & 0x7f;
+    }
+    bytes[length++] = group;
+    return this.raw(this.#views[length]!);
   }
 }
 
