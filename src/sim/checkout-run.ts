@@ -248,9 +248,11 @@ function capStock(catalog: CheckoutCatalog, cap: number | undefined): CheckoutCa
   return { ...catalog, produtos: catalog.produtos.map((p) => ({ ...p, estoque: Math.min(p.estoque, cap) })) };
 }
 
+const PENDING_COUNT = `SELECT COUNT(*) AS n FROM pedidos WHERE status IN ${sqlList(NON_TERMINAL_STATUSES)}`;
+
 /** Orders not terminal yet, through the status index (the monitor asks often). */
 function pendingOrders(stores: CheckoutStores): number {
-  return stores.pedidos.get<{ n: number }>(`SELECT COUNT(*) AS n FROM pedidos WHERE status IN ${sqlList(NON_TERMINAL_STATUSES)}`)!.n;
+  return stores.pedidos.get<{ n: number }>(PENDING_COUNT)!.n;
 }
 
 function countOrders(stores: CheckoutStores, requested: number): SimReport["orders"] {

@@ -13,6 +13,8 @@ export interface CatalogoDeps {
 
 type ProdutoRow = { id: number; nome: string; preco_centavos: number };
 
+const produtosById = rowsByKey<ProdutoRow, "id">("SELECT id, nome, preco_centavos FROM produtos", "id");
+
 /** Catalogo: product names and prices; stock is asked of Estoque. */
 export class CatalogoService implements ImplOf<CatalogoDefinition> {
   constructor(private readonly deps: CatalogoDeps) {}
@@ -29,7 +31,7 @@ export class CatalogoService implements ImplOf<CatalogoDefinition> {
   async obterProdutos(request: ObterProdutosRequest): Promise<ObterProdutosResponse> {
     if (request.ids.length === 0) throw invalidArgument("ids must name at least one product");
     // One query for every well-formed id; the loop then reports the first bad or unknown id, as asked.
-    const found = rowsByKey<ProdutoRow, "id">(this.deps.store, "SELECT id, nome, preco_centavos FROM produtos", "id", request.ids.filter(isId));
+    const found = produtosById(this.deps.store, request.ids.filter(isId));
     const produtos = request.ids.map((id, i) => {
       requireId(`ids[${i}]`, id);
       const row = found.get(id);

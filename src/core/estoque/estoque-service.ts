@@ -11,7 +11,7 @@ import { runCompensation, runForwardStep } from "../chain-step.js";
 import type { Clock } from "../clock.js";
 import { notFound, requireId, requireIntInRange } from "../errors.js";
 import { validateItens } from "../items.js";
-import { insertRows } from "../store/insert-rows.js";
+import { rowInserter } from "../store/insert-rows.js";
 import { isoNow, Ledger } from "../store/ledger.js";
 import { rowsByKey } from "../store/rows-by-key.js";
 import type { SqlStore } from "../store/sql-store.js";
@@ -25,6 +25,9 @@ export interface EstoqueDeps {
 }
 
 type ReservaRow = { status: StatusReserva; motivo: string | null };
+
+const insertReservedItems = rowInserter("itens_reserva", ["pedido_id", "produto_id", "quantidade"]);
+const stockByProduct = rowsByKey<{ produto_id: number; quantidade: number }, "produto_id">("SELECT produto_id, quantidade FROM estoque", "produto_id");
 
 /** Estoque: reserves each order's items all-or-nothing and asks Fiscal for the invoice. */
 export class EstoqueService implements ImplOf<EstoqueDefinition> {
@@ -65,12 +68,7 @@ export class EstoqueService implements ImplOf<EstoqueDefinition> {
         for (const item of request.itens) {
           this.deps.store.run("UPDATE estoque SET quantidade = quantidade - ? WHERE produto_id = ?", [item.quantidade, item.produtoId]);
         }
-        insertRows(
-          this.deps.store,
-          "itens_reserva",
-          ["pedido_id", "produto_id", "quantidade"],
-          request.itens.map((item) => [pedidoId, item.produtoId, item.quantidade]),
-        );
+        insertReservedItems(this.deps.store, request.itens.map((item) => [pedidoId, item.produtoId, item.quantidade]));
         return { ok: true, repeated: false, etapa: this.#etapa(pedidoId, status) };
       },
       next: () =>
@@ -111,12 +109,7 @@ export class EstoqueService implements ImplOf<EstoqueDefinition> {
 
   /** The first item the stock cannot cover, as a reason; undefined when all fit. */
   #shortage(request: SepararEstoqueRequest): string | undefined {
-    const stock = rowsByKey<{ produto_id: number; quantidade: number }, "produto_id">(
-      this.deps.store,
-      "SELECT produto_id, quantidade FROM estoque",
-      "produto_id",
-      request.itens.map((item) => item.produtoId),
-    );
+    const stock = stockByProduct(this.deps.store, request.itens.map((item) => item.produtoId));
     for (const item of request.itens) {
       const row = stock.get(item.produtoId);
       if (!row) return `estoque insuficiente: produto ${item.produtoId} sem estoque cadastrado`;

@@ -1,7 +1,7 @@
 import type { ItemPedido } from "../../gen/ecommerce/v1/common.js";
 import type { Pedido, StatusPedido as StatusPedidoMsg } from "../../gen/ecommerce/v1/pedidos.js";
 import type { Clock } from "../clock.js";
-import { insertRows } from "../store/insert-rows.js";
+import { rowInserter } from "../store/insert-rows.js";
 import { isoNow } from "../store/ledger.js";
 import type { SqlStore } from "../store/sql-store.js";
 import { NON_TERMINAL_STATUSES, sqlList, type MetodoPagamento, type StatusPedido } from "../vocabulary.js";
@@ -21,6 +21,15 @@ export interface PedidoRow {
 /** The columns of {@link PedidoRow}: the rest (dates as text, the key, attempts) is never read back, and each column costs a step across the WebAssembly boundary. */
 const PEDIDO_COLUMNS = "id, cliente_id, status, valor_total_centavos, metodo_pagamento, motivo, criado_em_ms, cancelamento_solicitado";
 
+// Statement texts built once: the store finds its prepared statements by string, and a
+// string built per call costs more to make and hash than a short statement runs.
+const PEDIDO_BY_ID = `SELECT ${PEDIDO_COLUMNS} FROM pedidos WHERE id = ?`;
+const PEDIDO_BY_KEY = `SELECT ${PEDIDO_COLUMNS} FROM pedidos WHERE chave_idempotencia = ?`;
+// A positive list, so the status index serves it: this runs on every recovery pass.
+const NON_TERMINAL_IDS = `SELECT id FROM pedidos WHERE status IN ${sqlList(NON_TERMINAL_STATUSES)} ORDER BY id`;
+const insertItens = rowInserter("itens_pedido", ["pedido_id", "produto_id", "quantidade", "preco_unitario_centavos"]);
+const insertHistory = rowInserter("historico_status", ["pedido_id", "status", "motivo", "em_ms"]);
+
 /** The SQL of pedidos.db, so the service reads as the flow it is. */
 export class PedidosRecords {
   constructor(
@@ -35,12 +44,12 @@ export class PedidosRecords {
 
   /** The order with this id, or undefined. */
   pedido(id: number): PedidoRow | undefined {
-    return this.store.get<PedidoRow>(`SELECT ${PEDIDO_COLUMNS} FROM pedidos WHERE id = ?`, [id]);
+    return this.store.get<PedidoRow>(PEDIDO_BY_ID, [id]);
   }
 
   /** The order created with this idempotency key, or undefined. */
   pedidoByKey(chave: string): PedidoRow | undefined {
-    return this.store.get<PedidoRow>(`SELECT ${PEDIDO_COLUMNS} FROM pedidos WHERE chave_idempotencia = ?`, [chave]);
+    return this.store.get<PedidoRow>(PEDIDO_BY_KEY, [chave]);
   }
 
   /**
@@ -53,12 +62,7 @@ export class PedidosRecords {
       "INSERT INTO pedidos (cliente_id, data_criacao, criado_em_ms, status, valor_total_centavos, metodo_pagamento, chave_idempotencia, tentativas) VALUES (?, ?, ?, 'pendente', ?, ?, ?, 1)",
       [order.clienteId, isoNow(this.clock), now, order.valorTotal, order.metodo, order.chave],
     );
-    insertRows(
-      this.store,
-      "itens_pedido",
-      ["pedido_id", "produto_id", "quantidade", "preco_unitario_centavos"],
-      order.itens.map((item) => [id, item.produtoId, item.quantidade, item.precoUnitarioCentavos]),
-    );
+    insertItens(this.store, order.itens.map((item) => [id, item.produtoId, item.quantidade, item.precoUnitarioCentavos]));
     this.addHistory(id, "pendente", null, now);
     return {
       id,
@@ -85,7 +89,7 @@ export class PedidosRecords {
 
   /** Appends several entries without a reason, in order, with one statement. */
   addHistoryEntries(id: number, entries: readonly { readonly status: StatusPedido; readonly emMs: number }[]): void {
-    insertRows(this.store, "historico_status", ["pedido_id", "status", "motivo", "em_ms"], entries.map((e) => [id, e.status, null, e.emMs]));
+    insertHistory(this.store, entries.map((e) => [id, e.status, null, e.emMs]));
   }
 
   /** Records that the order is being cancelled, so a late success of the chain cannot ship it. */
@@ -126,8 +130,7 @@ export class PedidosRecords {
   /** Ids of orders that are not terminal yet, oldest first. */
   nonTerminalIds(): number[] {
     return this.store
-      // A positive list, so the status index serves it: this runs on every recovery pass.
-      .all<{ id: number }>(`SELECT id FROM pedidos WHERE status IN ${sqlList(NON_TERMINAL_STATUSES)} ORDER BY id`)
+      .all<{ id: number }>(NON_TERMINAL_IDS)
       .map((r) => r.id);
   }
 
