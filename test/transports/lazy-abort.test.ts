@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { PagamentosDefinition } from "../../src/gen/ecommerce/v1/pagamentos.js";
 import { Scheduler } from "../../src/sim/scheduler.js";
 import { clientRequest, withDeadline } from "../../src/transports/call-request.js";
-import { NEVER_ABORTED, watchCall } from "../../src/transports/call-scope.js";
+import { NEVER_ABORTED, requestAbort, watchCall } from "../../src/transports/call-scope.js";
 import { Code } from "../../src/transports/codes.js";
 import { LazyAbort, lazyContext } from "../../src/transports/lazy-abort.js";
 import { RpcError } from "../../src/transports/rpc-error.js";
@@ -180,6 +180,14 @@ test("a downstream call made with a handler's context is cancelled with it, and 
     assert.deepEqual(copyEnded, [], "the handler's abort (already past) does not end the copy");
     own.abort();
     assert.deepEqual(copyEnded, [Code.CANCELLED]);
+    // A plain spread (an interceptor changing the message) copies the signal itself and is watched through it.
+    const plain = { ...request, message: { pedidoId: 2 } };
+    assert.equal(plain.signal, request.signal);
+    assert.equal(requestAbort(plain), undefined);
+    assert.equal(requestAbort(request), abort);
+    const plainEnded: Code[] = [];
+    watchCall(clock, plain, (error) => plainEnded.push(error.code));
+    assert.deepEqual(plainEnded, [Code.DEADLINE_EXCEEDED], "ended at once: the handler's signal has aborted");
   } finally {
     globalThis.AbortController = Original;
   }
