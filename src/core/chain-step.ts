@@ -1,4 +1,5 @@
 import type { CompensacaoResponse, Etapa, ResultadoCheckout } from "../gen/ecommerce/v1/common.js";
+import type { CallContext } from "../transports/index.js";
 import type { Ledger } from "./store/ledger.js";
 import type { SqlStore } from "./store/sql-store.js";
 
@@ -9,35 +10,50 @@ export interface LocalOutcome {
   readonly etapa: Etapa;
 }
 
-/** The pieces of one forward step of the chain, as a service supplies them. */
-export interface ForwardStep {
-  readonly pedidoId: number;
+/** A forward step's own part as {@link ForwardStep.apply} decided it, and whether an earlier call had recorded it. */
+export interface Applied extends LocalOutcome {
+  readonly repeated: boolean;
+}
+
+/**
+ * A service's forward step of the chain, made once per service instance (its
+ * functions take the request rather than closing over it: under tsx each
+ * closure made per call costs a defineProperty of its name). `A` is what
+ * `apply` tells `next`, e.g. the invoice id Logistica needs.
+ */
+export interface ForwardStep<R extends { readonly pedidoId: number }, A extends Applied = Applied> {
   readonly operacao: string;
   readonly store: SqlStore;
   readonly ledger: Ledger;
   /** Applies this service's effect in one transaction, or returns the recorded outcome of an earlier call. */
-  readonly apply: () => LocalOutcome & { readonly repeated: boolean };
+  readonly apply: (request: R) => A;
   /** Calls the next service; absent at the tail of the chain. */
-  readonly next?: () => Promise<ResultadoCheckout>;
+  readonly next?: (request: R, context: CallContext | undefined, applied: A) => Promise<ResultadoCheckout>;
   /** Undoes this service's effect after the rest of the chain refused; must be idempotent. */
-  readonly undo: (motivo: string) => Etapa;
+  readonly undo: (request: R, motivo: string) => Etapa;
 }
 
 /**
- * One step of the synchronous chain: refuse if the order was cancelled here,
- * apply (at most once), call the next service, and undo our own effect when
- * the rest of the chain refuses. RPC errors from the next service propagate
- * untouched: the outcome is unknown and the caller retries.
+ * One step of the synchronous chain for `request`: refuse if the order was
+ * cancelled here, apply (at most once), call the next service, and undo our
+ * own effect when the rest of the chain refuses. RPC errors from the next
+ * service propagate untouched: the outcome is unknown and the caller retries.
  */
-export async function runForwardStep(step: ForwardStep): Promise<ResultadoCheckout> {
-  const { pedidoId, store, ledger } = step;
+export async function runForwardStep<R extends { readonly pedidoId: number }, A extends Applied>(
+  step: ForwardStep<R, A>,
+  request: R,
+  context?: CallContext,
+): Promise<ResultadoCheckout> {
+  const { store, ledger } = step;
+  const { pedidoId } = request;
+  let applied: A | undefined;
   const local = store.tx(() => {
     const cancelled = ledger.cancelledReason(pedidoId);
     if (cancelled !== undefined) {
       ledger.record({ pedidoId, operacao: step.operacao, resultado: "recusado", detalhe: `pedido cancelado: ${cancelled}` });
       return { ok: false, motivo: `pedido cancelado: ${cancelled}`, etapas: [] as Etapa[] };
     }
-    const outcome = step.apply();
+    const outcome = (applied = step.apply(request));
     ledger.record({
       pedidoId,
       operacao: step.operacao,
@@ -48,11 +64,11 @@ export async function runForwardStep(step: ForwardStep): Promise<ResultadoChecko
   });
   if (!local.ok || !step.next) return { pedidoId, ok: local.ok, motivo: local.motivo, etapas: local.etapas };
 
-  const downstream = await step.next();
+  const downstream = await step.next(request, context, applied!);
   if (downstream.ok) return { ...downstream, pedidoId, etapas: [...local.etapas, ...downstream.etapas] };
 
   const undone = store.tx(() => {
-    const etapa = step.undo(downstream.motivo);
+    const etapa = step.undo(request, downstream.motivo);
     ledger.record({ pedidoId, operacao: step.operacao, resultado: `desfeito:${etapa.status}`, detalhe: downstream.motivo });
     return etapa;
   });

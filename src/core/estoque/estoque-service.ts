@@ -7,7 +7,7 @@ import type {
 } from "../../gen/ecommerce/v1/estoque.js";
 import type { FiscalDefinition } from "../../gen/ecommerce/v1/fiscal.js";
 import type { CallContext, ClientOf, ImplOf } from "../../transports/index.js";
-import { runCompensation, runForwardStep } from "../chain-step.js";
+import { runCompensation, runForwardStep, type Applied, type ForwardStep } from "../chain-step.js";
 import type { Clock } from "../clock.js";
 import { notFound, requireId, requireIntInRange } from "../errors.js";
 import { validateItens } from "../items.js";
@@ -32,9 +32,19 @@ const stockByProduct = rowsByKey<{ produto_id: number; quantidade: number }, "pr
 /** Estoque: reserves each order's items all-or-nothing and asks Fiscal for the invoice. */
 export class EstoqueService implements ImplOf<EstoqueDefinition> {
   readonly #ledger: Ledger;
+  readonly #reserve: ForwardStep<SepararEstoqueRequest>;
 
   constructor(private readonly deps: EstoqueDeps) {
     this.#ledger = new Ledger(deps.store, deps.clock);
+    this.#reserve = {
+      operacao: "SepararEstoque",
+      store: deps.store,
+      ledger: this.#ledger,
+      apply: (request) => this.#reserveOnce(request),
+      next: (request, context) =>
+        deps.fiscal.emitirNotaFiscal({ pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos }, context),
+      undo: (request, motivo) => this.#release(request.pedidoId, motivo) ?? this.#etapa(request.pedidoId, this.#reserva(request.pedidoId)!.status),
+    };
   }
 
   /** Reserves the items once (or refuses when stock is short), then asks for the invoice. */
@@ -42,39 +52,33 @@ export class EstoqueService implements ImplOf<EstoqueDefinition> {
     requireId("pedido_id", request.pedidoId);
     requireIntInRange("valor_centavos", request.valorCentavos, 0, Number.MAX_SAFE_INTEGER);
     validateItens(request.itens);
+    return runForwardStep(this.#reserve, request, context);
+  }
+
+  /** The order's reservation: the recorded one for a repeat, else all its items or none (refused when stock is short). */
+  #reserveOnce(request: SepararEstoqueRequest): Applied {
     const { pedidoId } = request;
-    return runForwardStep({
+    const found = this.#reserva(pedidoId);
+    if (found) {
+      const ok = found.status === "separado";
+      return { ok, repeated: true, ...(ok ? {} : { motivo: found.motivo ?? found.status }), etapa: this.#etapa(pedidoId, found.status) };
+    }
+    const shortage = this.#shortage(request);
+    const now = isoNow(this.deps.clock);
+    const status: StatusReserva = shortage ? "recusado" : "separado";
+    this.deps.store.run("INSERT INTO reservas (pedido_id, status, motivo, criado_em, atualizado_em) VALUES (?, ?, ?, ?, ?)", [
       pedidoId,
-      operacao: "SepararEstoque",
-      store: this.deps.store,
-      ledger: this.#ledger,
-      apply: () => {
-        const found = this.#reserva(pedidoId);
-        if (found) {
-          const ok = found.status === "separado";
-          return { ok, repeated: true, ...(ok ? {} : { motivo: found.motivo ?? found.status }), etapa: this.#etapa(pedidoId, found.status) };
-        }
-        const shortage = this.#shortage(request);
-        const now = isoNow(this.deps.clock);
-        const status: StatusReserva = shortage ? "recusado" : "separado";
-        this.deps.store.run("INSERT INTO reservas (pedido_id, status, motivo, criado_em, atualizado_em) VALUES (?, ?, ?, ?, ?)", [
-          pedidoId,
-          status,
-          shortage ?? null,
-          now,
-          now,
-        ]);
-        if (shortage) return { ok: false, repeated: false, motivo: shortage, etapa: this.#etapa(pedidoId, status) };
-        for (const item of request.itens) {
-          this.deps.store.run("UPDATE estoque SET quantidade = quantidade - ? WHERE produto_id = ?", [item.quantidade, item.produtoId]);
-        }
-        insertReservedItems(this.deps.store, request.itens.map((item) => [pedidoId, item.produtoId, item.quantidade]));
-        return { ok: true, repeated: false, etapa: this.#etapa(pedidoId, status) };
-      },
-      next: () =>
-        this.deps.fiscal.emitirNotaFiscal({ pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos }, context),
-      undo: (motivo) => this.#release(pedidoId, motivo) ?? this.#etapa(pedidoId, this.#reserva(pedidoId)!.status),
-    });
+      status,
+      shortage ?? null,
+      now,
+      now,
+    ]);
+    if (shortage) return { ok: false, repeated: false, motivo: shortage, etapa: this.#etapa(pedidoId, status) };
+    for (const item of request.itens) {
+      this.deps.store.run("UPDATE estoque SET quantidade = quantidade - ? WHERE produto_id = ?", [item.quantidade, item.produtoId]);
+    }
+    insertReservedItems(this.deps.store, request.itens.map((item) => [pedidoId, item.produtoId, item.quantidade]));
+    return { ok: true, repeated: false, etapa: this.#etapa(pedidoId, status) };
   }
 
   /** Cancels the invoice and shipment, then puts the reserved items back; idempotent. */

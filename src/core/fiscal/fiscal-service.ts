@@ -2,7 +2,7 @@ import type { CompensacaoRequest, CompensacaoResponse, Etapa, ResultadoCheckout 
 import type { EmitirNotaFiscalRequest, FiscalDefinition } from "../../gen/ecommerce/v1/fiscal.js";
 import type { LogisticaDefinition } from "../../gen/ecommerce/v1/logistica.js";
 import type { CallContext, ClientOf, ImplOf } from "../../transports/index.js";
-import { runCompensation, runForwardStep } from "../chain-step.js";
+import { runCompensation, runForwardStep, type Applied, type ForwardStep } from "../chain-step.js";
 import type { Clock } from "../clock.js";
 import { requireId, requireIntInRange } from "../errors.js";
 import type { Random } from "../random.js";
@@ -30,35 +30,36 @@ type NotaRow = { id: number; numero: string; status: StatusNotaFiscal };
 /** Fiscal: issues each order's invoice (numbers gap-free) and asks Logistica to ship. */
 export class FiscalService implements ImplOf<FiscalDefinition> {
   readonly #ledger: Ledger;
+  readonly #invoice: ForwardStep<EmitirNotaFiscalRequest, Applied & { readonly notaId: number }>;
 
   constructor(private readonly deps: FiscalDeps) {
     this.#ledger = new Ledger(deps.store, deps.clock);
+    this.#invoice = {
+      operacao: "EmitirNotaFiscal",
+      store: deps.store,
+      ledger: this.#ledger,
+      apply: (request) => this.#issueOnce(request),
+      next: (request, context, applied) => deps.logistica.agendarEnvio({ pedidoId: request.pedidoId, notaFiscalId: applied.notaId }, context),
+      undo: (request) => this.#cancel(request.pedidoId) ?? this.#etapa(this.#nota(request.pedidoId)!),
+    };
   }
 
   /** Issues the invoice once, then schedules the shipment. */
   async emitirNotaFiscal(request: EmitirNotaFiscalRequest, context: CallContext): Promise<ResultadoCheckout> {
     requireId("pedido_id", request.pedidoId);
     requireIntInRange("valor_centavos", request.valorCentavos, 0, Number.MAX_SAFE_INTEGER);
-    let notaId = 0;
-    return runForwardStep({
-      pedidoId: request.pedidoId,
-      operacao: "EmitirNotaFiscal",
-      store: this.deps.store,
-      ledger: this.#ledger,
-      apply: () => {
-        const found = this.#nota(request.pedidoId);
-        if (found) {
-          notaId = found.id;
-          const live = found.status === "emitida";
-          return { ok: live, repeated: true, ...(live ? {} : { motivo: "nota fiscal cancelada" }), etapa: this.#etapa(found) };
-        }
-        const nota = this.#issue(request);
-        notaId = nota.id;
-        return { ok: true, repeated: false, etapa: this.#etapa(nota) };
-      },
-      next: () => this.deps.logistica.agendarEnvio({ pedidoId: request.pedidoId, notaFiscalId: notaId }, context),
-      undo: () => this.#cancel(request.pedidoId) ?? this.#etapa(this.#nota(request.pedidoId)!),
-    });
+    return runForwardStep(this.#invoice, request, context);
+  }
+
+  /** The order's invoice: the recorded one for a repeat (ok while it stands), else a new one; with its id for Logistica. */
+  #issueOnce(request: EmitirNotaFiscalRequest): Applied & { readonly notaId: number } {
+    const found = this.#nota(request.pedidoId);
+    if (found) {
+      const live = found.status === "emitida";
+      return { ok: live, repeated: true, ...(live ? {} : { motivo: "nota fiscal cancelada" }), etapa: this.#etapa(found), notaId: found.id };
+    }
+    const nota = this.#issue(request);
+    return { ok: true, repeated: false, etapa: this.#etapa(nota), notaId: nota.id };
   }
 
   /** Cancels the shipment, then the invoice; idempotent. */

@@ -2,7 +2,7 @@ import type { CompensacaoRequest, CompensacaoResponse, Etapa, ResultadoCheckout 
 import type { EstoqueDefinition } from "../../gen/ecommerce/v1/estoque.js";
 import type { PagamentosDefinition, ProcessarPagamentoRequest } from "../../gen/ecommerce/v1/pagamentos.js";
 import type { CallContext, ClientOf, ImplOf } from "../../transports/index.js";
-import { runCompensation, runForwardStep } from "../chain-step.js";
+import { runCompensation, runForwardStep, type Applied, type ForwardStep } from "../chain-step.js";
 import type { Clock } from "../clock.js";
 import { failedPrecondition, invalidArgument, requireId, requireIntInRange } from "../errors.js";
 import { validateItens } from "../items.js";
@@ -38,9 +38,20 @@ type PagamentoRow = { id: number; status: StatusPagamento; motivo: string | null
 /** Pagamentos: charges each order at most once, then asks Estoque to separate it. */
 export class PagamentosService implements ImplOf<PagamentosDefinition> {
   readonly #ledger: Ledger;
+  readonly #charge: ForwardStep<ProcessarPagamentoRequest>;
 
   constructor(private readonly deps: PagamentosDeps) {
     this.#ledger = new Ledger(deps.store, deps.clock);
+    this.#charge = {
+      operacao: "ProcessarPagamento",
+      store: deps.store,
+      ledger: this.#ledger,
+      apply: (request) => this.#chargeOnce(request),
+      next: (request, context) =>
+        deps.estoque.separarEstoque({ pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos, itens: request.itens }, context),
+      undo: (request, motivo) =>
+        (deps.defects?.skipRefund ? undefined : this.#refund(request.pedidoId, motivo)) ?? this.#etapa(this.#pagamento(request.pedidoId)!),
+    };
   }
 
   /** Charges the order once (approved or refused by the card network), then continues the chain. */
@@ -51,45 +62,35 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
       throw invalidArgument(`metodo must be one of ${METODOS_PAGAMENTO.join(", ")}, got "${request.metodo}"`);
     }
     validateItens(request.itens);
+    return runForwardStep(this.#charge, request, context);
+  }
+
+  /** The charge of the order: the recorded one for a repeat (which must ask the same), else a new one. */
+  #chargeOnce(request: ProcessarPagamentoRequest): Applied {
     const { pedidoId } = request;
-    return runForwardStep({
-      pedidoId,
-      operacao: "ProcessarPagamento",
-      store: this.deps.store,
-      ledger: this.#ledger,
-      apply: () => {
-        const found = this.#pagamento(pedidoId);
-        if (found) {
-          // A repeat must be the same charge: anything else is another order claiming this id, never a reason to ship.
-          if (found.valor_centavos !== request.valorCentavos || found.metodo !== request.metodo) {
-            throw failedPrecondition(
-              `pedido ${pedidoId} was already charged ${found.valor_centavos} centavos by ${found.metodo}; ` +
-                `a repeated ProcessarPagamento must ask the same, not ${request.valorCentavos} centavos by ${request.metodo}`,
-            );
-          }
-          const ok = found.status === "aprovado";
-          if (ok && this.deps.defects?.chargeRepeats) {
-            this.deps.store.run("UPDATE pagamentos SET valor_centavos = valor_centavos + ? WHERE id = ?", [request.valorCentavos, found.id]);
-          }
-          return { ok, repeated: true, ...(ok ? {} : { motivo: found.motivo ?? `pagamento ${found.status}` }), etapa: this.#etapa(found) };
-        }
-        const approved = this.deps.random.fork(pedidoId).next() < (this.deps.approvalRate ?? 0.9);
-        const status: StatusPagamento = approved ? "aprovado" : "rejeitado";
-        const motivo = approved ? null : "pagamento rejeitado pela operadora";
-        const lastId = this.deps.store.insert(
-          "INSERT INTO pagamentos (pedido_id, data_processamento, status, metodo, valor_centavos, motivo) VALUES (?, ?, ?, ?, ?, ?)",
-          [pedidoId, isoNow(this.deps.clock), status, request.metodo, request.valorCentavos, motivo],
+    const found = this.#pagamento(pedidoId);
+    if (found) {
+      // A repeat must be the same charge: anything else is another order claiming this id, never a reason to ship.
+      if (found.valor_centavos !== request.valorCentavos || found.metodo !== request.metodo) {
+        throw failedPrecondition(
+          `pedido ${pedidoId} was already charged ${found.valor_centavos} centavos by ${found.metodo}; ` +
+            `a repeated ProcessarPagamento must ask the same, not ${request.valorCentavos} centavos by ${request.metodo}`,
         );
-        return { ok: approved, repeated: false, ...(motivo ? { motivo } : {}), etapa: this.#etapa({ id: lastId, status }) };
-      },
-      next: () =>
-        this.deps.estoque.separarEstoque(
-          { pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos, itens: request.itens },
-          context,
-        ),
-      undo: (motivo) =>
-        (this.deps.defects?.skipRefund ? undefined : this.#refund(pedidoId, motivo)) ?? this.#etapa(this.#pagamento(pedidoId)!),
-    });
+      }
+      const ok = found.status === "aprovado";
+      if (ok && this.deps.defects?.chargeRepeats) {
+        this.deps.store.run("UPDATE pagamentos SET valor_centavos = valor_centavos + ? WHERE id = ?", [request.valorCentavos, found.id]);
+      }
+      return { ok, repeated: true, ...(ok ? {} : { motivo: found.motivo ?? `pagamento ${found.status}` }), etapa: this.#etapa(found) };
+    }
+    const approved = this.deps.random.fork(pedidoId).next() < (this.deps.approvalRate ?? 0.9);
+    const status: StatusPagamento = approved ? "aprovado" : "rejeitado";
+    const motivo = approved ? null : "pagamento rejeitado pela operadora";
+    const lastId = this.deps.store.insert(
+      "INSERT INTO pagamentos (pedido_id, data_processamento, status, metodo, valor_centavos, motivo) VALUES (?, ?, ?, ?, ?, ?)",
+      [pedidoId, isoNow(this.deps.clock), status, request.metodo, request.valorCentavos, motivo],
+    );
+    return { ok: approved, repeated: false, ...(motivo ? { motivo } : {}), etapa: this.#etapa({ id: lastId, status }) };
   }
 
   /** Cancels stock, invoice and shipment, then refunds the charge (estornado); idempotent. */
