@@ -134,6 +134,8 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
   const timed = simulated ? scheduler : options.wallClock;
+  // Run time as the scheduler (or the wall) counts it: the workload's clock may be skewed by a fault.
+  const timedStart = timed.now();
   let next = 0;
   let done = 0;
   let lastArrival = start;
@@ -173,7 +175,9 @@ export async function runCheckout(options: CheckoutRunOptions): Promise<Checkout
   // grid of MONITOR_MS ticks from the start they always had; with an order per virtual second,
   // ticking all along was ten events per order.
   void workload.finally(() => {
-    if (paced) clock.setTimer(start + MONITOR_MS * Math.max(1, Math.ceil((clock.now() - start) / MONITOR_MS)) - clock.now(), monitor);
+    if (!paced) return;
+    const elapsed = timed.now() - timedStart;
+    clock.setTimer(MONITOR_MS * Math.max(1, Math.ceil(elapsed / MONITOR_MS)) - elapsed, monitor);
   });
   try {
     await deployment.run(workload, () => over, Number.POSITIVE_INFINITY);
