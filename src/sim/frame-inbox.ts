@@ -1,12 +1,18 @@
 import { RpcError } from "../transports/rpc-error.js";
 import type { Frame } from "./sim-served-call.js";
 
+/** Already resolved: `.then` on it queues a job behind the ones queued so far, without a new promise to wait on. */
+const RESOLVED = Promise.resolve();
+
 /**
  * Frames of one call, released in sequence order; a failure ends it.
  *
- * A reader waits on one plain promise that `put` or `fail` settles directly
- * (no async function, no wake-up promise): a unary call reads one frame, and
- * every simulated call makes one of these.
+ * A reader waits on one plain promise (no async function): a unary call reads
+ * one frame, and every simulated call makes one of these. A frame or failure
+ * that arrives while it waits is handed over one job later, failure first, so
+ * that a failure in the same turn as a frame (a paused caller's deadline,
+ * released together with the reply) still wins, and the reader resumes after
+ * the same number of jobs as when it awaited a wake-up promise.
  */
 export class FrameInbox {
   /** Frames that came before one they follow; made only when a link reorders. */
@@ -15,6 +21,7 @@ export class FrameInbox {
   #nextSeq = 0;
   #failure: RpcError | undefined;
   #waiter: { resolve: (frame: Frame) => void; reject: (error: RpcError) => void } | undefined;
+  #wakeQueued = false;
 
   /** Takes a frame as it lands; frames that came early wait for the ones before them. */
   put(frame: Frame): void {
@@ -28,19 +35,29 @@ export class FrameInbox {
     } else {
       (this.#early ??= new Map()).set(frame.seq, frame);
     }
-    this.#settle();
+    this.#wake();
   }
 
   /** Ends the call with `error` (the first failure wins). */
   fail(error: RpcError): void {
     this.#failure ??= error;
-    this.#settle();
+    this.#wake();
   }
 
   /** The next frame in order; rejects with the failure, or with the error a frame carries. */
   next(): Promise<Frame> {
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
+      this.#settle();
+    });
+  }
+
+  /** Settles a waiting reader one job from now. */
+  #wake(): void {
+    if (this.#waiter === undefined || this.#wakeQueued) return;
+    this.#wakeQueued = true;
+    void RESOLVED.then(() => {
+      this.#wakeQueued = false;
       this.#settle();
     });
   }
