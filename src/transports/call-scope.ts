@@ -128,7 +128,7 @@ export function callerAbortReason(signal: { readonly reason: unknown }): RpcErro
  * that stops watching (the timer and the listener); call it in `finally`.
  */
 export function watchCall(clock: Clock, caller: CallEnds, onAbort: (error: RpcError) => void): () => void {
-  if (caller.deadline === undefined && !(caller instanceof WatchedRequest) && (caller.signal === undefined || caller.signal === NEVER_ABORTED)) return STOP_NOTHING;
+  if (caller.deadline === undefined && WatchedRequest.abortOf(caller) === undefined && (caller.signal === undefined || caller.signal === NEVER_ABORTED)) return STOP_NOTHING;
   const watch = new CallWatch(clock, caller, onAbort);
   return () => watch.stop();
 }

@@ -102,7 +102,11 @@ class NumberInt64Reader extends BinaryReader {
 // its buffer is reused instead of a new one being allocated and grown per message.
 const writer = new NumberInt64Writer();
 
-/** The protobuf bytes of `message` (a copy the caller owns). */
+/**
+ * The protobuf bytes of `message`, the caller's own: no later encoding writes
+ * them. They are a view into Node's shared Buffer pool, so read their `.buffer`
+ * only with `byteOffset` and `byteLength`, and never transfer it.
+ */
 export function encodeMessage<T>(type: MessageType<T>, message: T): Uint8Array {
   try {
     return type.encode(message, writer).finish();
