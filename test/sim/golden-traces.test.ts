@@ -7,9 +7,12 @@
  * its commit.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { test } from "node:test";
+import fc from "fast-check";
 import { runCheckout } from "../../src/sim/checkout-run.js";
 import { Scheduler } from "../../src/sim/scheduler.js";
+import { planArb } from "./arbitraries.js";
 
 /** Scenario, seed, orders, and the first 16 hex digits of the run's trace hash. */
 const GOLDEN: readonly (readonly [scenario: string, seed: number, orders: number, hash: string])[] = [
@@ -28,3 +31,18 @@ for (const [scenario, seed, orders, hash] of GOLDEN) {
     assert.equal(report.traceHash.slice(0, 16), hash, `npm run sim -- --scenario ${scenario} --seed ${seed} --orders ${orders} no longer replays the same run`);
   });
 }
+
+/** The first 16 hex digits of the SHA-256 over the trace hashes of 40 random fault plans (seeds 0-39), one per line. */
+const RANDOM_PLANS_DIGEST = "83b7f2f7c82e5640";
+
+test("40 random fault plans (pauses, crashes, skews, drops...): the same traces as before", { timeout: 120_000 }, async () => {
+  // The named scenarios above miss faults such as a paused caller; random plans reach them.
+  const hashes: string[] = [];
+  for (let seed = 0; seed < 40; seed++) {
+    const [plan] = fc.sample(planArb, { seed, numRuns: 1 });
+    const { report, stores } = await runCheckout({ seed, orders: 20, concurrency: 3, intervalMs: 10, transport: "sim", wallClock: new Scheduler(), plan: plan! });
+    for (const store of Object.values(stores)) store.close();
+    hashes.push(`${seed} ${report.traceHash} ${report.virtualMs}`);
+  }
+  assert.equal(createHash("sha256").update(hashes.join("\n")).digest("hex").slice(0, 16), RANDOM_PLANS_DIGEST, hashes.join("\n"));
+});
