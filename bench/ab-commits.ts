@@ -5,10 +5,14 @@
  * with the machine's noise hitting both sides alike.
  *
  *   npx tsx bench/ab-commits.ts [--base HEAD] [--transport http|grpc] [--call unary|stream|both] [--rounds 40] [--calls 500]
- *   npx tsx bench/ab-commits.ts [--base HEAD] --sim baseline|chaos|... [--orders 500] [--rounds 40]
+ *   npx tsx bench/ab-commits.ts [--base HEAD] --sim baseline|chaos|... [--orders 500] [--rounds 40] [--processes]
  *
  * The old tree (src and bench of `--base`) is unpacked into a temporary folder
- * with this checkout's node_modules, and imported beside the current one.
+ * with this checkout's node_modules, and imported beside the current one; with
+ * --processes each simulated run gets a fresh process instead (a warm-up run,
+ * then the timed one), alternating trees: in one process both trees share the
+ * libraries' classes (@bufbuild's reader and writer, sql.js), whose inline
+ * caches then see both trees' code, which skews a change to how they are used.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -17,14 +21,14 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { intFlag, parseFlags, runCli, UsageError } from "../src/cli/args.js";
 import { findScenario, SCENARIOS } from "../src/sim/scenarios.js";
-import { abRatio, callKindsFlag, callOf, describeSpread, transportFlag } from "./ab-rounds.js";
+import { abRatio, callKindsFlag, callOf, describeSpread, spread, transportFlag, type AbResult } from "./ab-rounds.js";
 import { networkPair } from "./project-pairs.js";
 import type { RawPair } from "./raw-pair.js";
 import { simRun, type SimRun } from "./sim-runs.js";
 
 const USAGE =
   "usage: npx tsx bench/ab-commits.ts [--base REV] [--transport http|grpc] [--call unary|stream|both] [--rounds N] [--calls N] [--in-flight K]\n" +
-  "       npx tsx bench/ab-commits.ts [--base REV] --sim SCENARIO [--orders N] [--rounds N]";
+  "       npx tsx bench/ab-commits.ts [--base REV] --sim SCENARIO [--orders N] [--rounds N] [--processes]";
 
 await runCli("ab-commits", USAGE, async () => {
   const values = parseFlags(process.argv.slice(2), {
@@ -36,6 +40,7 @@ await runCli("ab-commits", USAGE, async () => {
     "in-flight": { type: "string" },
     sim: { type: "string" },
     orders: { type: "string" },
+    processes: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
@@ -43,7 +48,8 @@ await runCli("ab-commits", USAGE, async () => {
   if (values.sim !== undefined) {
     if (!findScenario(values.sim)) throw new UsageError(`--sim: no scenario "${values.sim}"; one of ${Object.keys(SCENARIOS).join(", ")}`);
     const orders = intFlag("orders", values.orders, 1, 1_000_000, 500);
-    return withTreeAt(base, (dir) => compareSim(dir, base, values.sim!, orders, intFlag("rounds", values.rounds, 1, 1000, 40)));
+    const rounds = intFlag("rounds", values.rounds, 1, 1000, values.processes ? 8 : 40);
+    return withTreeAt(base, (dir) => compareSim(dir, base, values.sim!, orders, rounds, values.processes === true));
   }
   const name = transportFlag(values.transport);
   const kinds = callKindsFlag(values.call);
@@ -90,15 +96,20 @@ async function withTreeAt(rev: string, fn: (dir: string) => Promise<number>): Pr
  * trees in alternating rounds; the trace hashes tell whether the change kept
  * every run the same. Exit status 1 if an invariant failed on either side.
  */
-async function compareSim(dir: string, base: string, scenario: string, orders: number, rounds: number): Promise<number> {
-  const old = (await import(pathToFileURL(join(dir, "bench", "sim-runs.ts")).href)) as { simRun: typeof simRun };
-  const runs: { base?: SimRun; own?: SimRun } = {};
-  const result = await abRatio(
-    async () => (runs.base = await old.simRun(scenario, "sim", orders, 5)),
-    async () => (runs.own = await simRun(scenario, "sim", orders, 5)),
-    { rounds, calls: 1 },
-  );
-  console.log(`sim ${scenario} (${rounds} rounds of one ${orders}-order run per side), working tree / ${base}:`);
+async function compareSim(dir: string, base: string, scenario: string, orders: number, rounds: number, processes: boolean): Promise<number> {
+  const runs: { base?: RunOutcome; own?: RunOutcome } = {};
+  let result: AbResult;
+  if (processes) {
+    result = runsInProcesses(dir, scenario, orders, rounds, runs);
+  } else {
+    const old = (await import(pathToFileURL(join(dir, "bench", "sim-runs.ts")).href)) as { simRun: typeof simRun };
+    result = await abRatio(
+      async () => (runs.base = await old.simRun(scenario, "sim", orders, 5)),
+      async () => (runs.own = await simRun(scenario, "sim", orders, 5)),
+      { rounds, calls: 1 },
+    );
+  }
+  console.log(`sim ${scenario} (${rounds} rounds of one ${orders}-order run per side${processes ? ", each in its own process" : ""}), working tree / ${base}:`);
   const labels = { base, own: "working tree" };
   console.log(`  wall ${describeSpread(result.wall, labels)}`);
   console.log(`  cpu  ${describeSpread(result.cpu, labels)}`);
@@ -109,4 +120,28 @@ async function compareSim(dir: string, base: string, scenario: string, orders: n
   const ok = runs.base?.ok !== false && runs.own?.ok !== false;
   if (!ok) console.log("  an invariant failed: see npm run sim");
   return ok ? 0 : 1;
+}
+
+/** What a compared run tells besides its time. */
+type RunOutcome = Pick<SimRun, "traceHash" | "ok">;
+
+/** Alternating rounds of one run per tree, each in a fresh process (bench/sim-run-process.ts), who goes first alternating too. */
+function runsInProcesses(dir: string, scenario: string, orders: number, rounds: number, runs: { base?: RunOutcome; own?: RunOutcome }): AbResult {
+  const root = resolve(import.meta.dirname, "..");
+  const once = (tree: string): { wallUs: number; cpuUs: number } & RunOutcome =>
+    JSON.parse(execFileSync(process.execPath, ["--import", "tsx", join(root, "bench", "sim-run-process.ts"), tree, scenario, String(orders)], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!);
+  const base: { wallUs: number; cpuUs: number }[] = [];
+  const own: { wallUs: number; cpuUs: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? (["base", "own"] as const) : (["own", "base"] as const);
+    for (const side of order) {
+      const run = once(side === "base" ? dir : root);
+      (side === "base" ? base : own).push(run);
+      runs[side] = run;
+    }
+  }
+  return {
+    wall: spread(base.map((r) => r.wallUs), own.map((r) => r.wallUs)),
+    cpu: spread(base.map((r) => r.cpuUs), own.map((r) => r.cpuUs)),
+  };
 }

@@ -101,7 +101,8 @@ export async function abRatio(base: CallFn, own: CallFn, options: AbOptions): Pr
   return { wall: spread(baseTimes.map((t) => t.wallUs), ownTimes.map((t) => t.wallUs)), cpu: spread(baseTimes.map((t) => t.cpuUs), ownTimes.map((t) => t.cpuUs)) };
 }
 
-function spread(baseUs: readonly number[], ownUs: readonly number[]): RatioSpread {
+/** The per-round ratios own/base of paired times: median, spread, and the medians and best of each side. */
+export function spread(baseUs: readonly number[], ownUs: readonly number[]): RatioSpread {
   const ratios = ownUs.map((o, i) => o / baseUs[i]!);
   return {
     ratio: quantile(ratios, 0.5),

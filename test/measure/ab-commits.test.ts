@@ -22,6 +22,13 @@ test("a simulated run compared with HEAD reports both sides' speed and the same 
   assert.match(stdout, /trace hash: the same on both sides/);
 });
 
+test("--processes runs each side in a fresh process and still compares the trace hashes", { timeout: 120_000 }, async () => {
+  const { stdout } = await run(process.execPath, [...SCRIPT, "--base", "HEAD", "--sim", "baseline", "--rounds", "1", "--orders", "20", "--processes"], { cwd: ROOT });
+  assert.match(stdout, /sim baseline \(1 rounds of one 20-order run per side, each in its own process\), working tree \/ HEAD:/);
+  assert.match(stdout, /cpu {2}\d+\.\d+x \[min/);
+  assert.match(stdout, /trace hash: the same on both sides/);
+});
+
 test("an unknown scenario is refused with the list of scenarios, before anything runs", async () => {
   const failed = await run(process.execPath, [...SCRIPT, "--sim", "nope"], { cwd: ROOT }).then(
     () => assert.fail("expected exit status 2"),
