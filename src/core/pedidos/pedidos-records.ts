@@ -63,7 +63,7 @@ export class PedidosRecords {
       [order.clienteId, isoNow(this.clock), now, order.valorTotal, order.metodo, order.chave],
     );
     insertItens(this.store, order.itens.map((item) => [id, item.produtoId, item.quantidade, item.precoUnitarioCentavos]));
-    this.addHistory(id, "pendente", null, now);
+    insertHistory(this.store, [[id, "pendente", null, now]]);
     return {
       id,
       cliente_id: order.clienteId,
@@ -79,15 +79,10 @@ export class PedidosRecords {
   /** Moves the order to `status` and appends it to the history. */
   setStatus(id: number, status: StatusPedido, motivo: string | null, emMs = this.clock.now()): void {
     this.store.run("UPDATE pedidos SET status = ?, motivo = COALESCE(?, motivo) WHERE id = ?", [status, motivo, id]);
-    this.addHistory(id, status, motivo, emMs);
+    insertHistory(this.store, [[id, status, motivo, emMs]]);
   }
 
-  /** Appends to the history without changing the current status. */
-  addHistory(id: number, status: StatusPedido, motivo: string | null, emMs: number): void {
-    this.store.run("INSERT INTO historico_status (pedido_id, status, motivo, em_ms) VALUES (?, ?, ?, ?)", [id, status, motivo, emMs]);
-  }
-
-  /** Appends several entries without a reason, in order, with one statement. */
+  /** Appends several entries without a reason, in order, with one statement, without changing the current status. */
   addHistoryEntries(id: number, entries: readonly { readonly status: StatusPedido; readonly emMs: number }[]): void {
     insertHistory(this.store, entries.map((e) => [id, e.status, null, e.emMs]));
   }
