@@ -16,8 +16,13 @@ export function clientRequest(service: ServiceDefinition, method: MethodDefiniti
   return new WatchedRequest(service, method, path, message, options.deadline, metadata, abort);
 }
 
-/** `request` with another deadline; a request watched through a LazyAbort keeps it (a plain spread would not). */
+/**
+ * `request` with another deadline (itself when the deadline is the same: a
+ * retry without an attempt timeout asks that on every attempt); a request
+ * watched through a LazyAbort keeps it (a plain spread would not).
+ */
 export function withDeadline(request: CallRequest, deadline: number | undefined): CallRequest {
+  if (deadline === request.deadline) return request;
   const abort = requestAbort(request);
   if (abort === undefined) return { ...request, deadline };
   return new WatchedRequest(request.service, request.method, request.path, request.message, deadline, request.metadata, abort);

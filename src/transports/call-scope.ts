@@ -72,7 +72,7 @@ export class WatchedRequest implements CallRequest {
     Object.defineProperty(this, "signal", WatchedRequest.#SIGNAL);
   }
 
-  /** The abort source of `request` if it is a WatchedRequest (a copy of one is not). */
+  /** The abort source of `request` if it is a WatchedRequest (a copy of one is not); ask through {@link requestAbort}. */
   static abortOf(request: CallEnds): AbortSource | undefined {
     return #abort in request ? request.#abort : undefined;
   }
@@ -128,7 +128,7 @@ export function callerAbortReason(signal: { readonly reason: unknown }): RpcErro
  * that stops watching (the timer and the listener); call it in `finally`.
  */
 export function watchCall(clock: Clock, caller: CallEnds, onAbort: (error: RpcError) => void): () => void {
-  if (caller.deadline === undefined && WatchedRequest.abortOf(caller) === undefined && (caller.signal === undefined || caller.signal === NEVER_ABORTED)) return STOP_NOTHING;
+  if (caller.deadline === undefined && requestAbort(caller) === undefined && (caller.signal === undefined || caller.signal === NEVER_ABORTED)) return STOP_NOTHING;
   const watch = new CallWatch(clock, caller, onAbort);
   return () => watch.stop();
 }
@@ -151,7 +151,7 @@ export class CallWatch {
 
   constructor(clock: Clock, caller: CallEnds, onAbort: (error: RpcError) => void) {
     this.#onAbort = onAbort;
-    const source = WatchedRequest.abortOf(caller);
+    const source = requestAbort(caller);
     if (source !== undefined) {
       if (source.aborted) {
         this.#end(callerAbortReason(source));
