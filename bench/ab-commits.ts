@@ -19,9 +19,8 @@ import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { intFlag, parseFlags, runCli, UsageError } from "../src/cli/args.js";
-import { findScenario, SCENARIOS } from "../src/sim/scenarios.js";
-import { abRatio, callKindsFlag, callOf, describeSpread, spread, transportFlag, type AbResult } from "./ab-rounds.js";
+import { intFlag, parseFlags, runCli } from "../src/cli/args.js";
+import { abRatio, callKindsFlag, callOf, describeSpread, scenarioFlag, spread, transportFlag, type AbResult } from "./ab-rounds.js";
 import { networkPair } from "./project-pairs.js";
 import type { RawPair } from "./raw-pair.js";
 import { simRun, type SimRun } from "./sim-runs.js";
@@ -46,10 +45,10 @@ await runCli("ab-commits", USAGE, async () => {
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const base = values.base ?? "HEAD";
   if (values.sim !== undefined) {
-    if (!findScenario(values.sim)) throw new UsageError(`--sim: no scenario "${values.sim}"; one of ${Object.keys(SCENARIOS).join(", ")}`);
+    const scenario = scenarioFlag("sim", values.sim);
     const orders = intFlag("orders", values.orders, 1, 1_000_000, 500);
     const rounds = intFlag("rounds", values.rounds, 1, 1000, values.processes ? 8 : 40);
-    return withTreeAt(base, (dir) => compareSim(dir, base, values.sim!, orders, rounds, values.processes === true));
+    return withTreeAt(base, (dir) => compareSim(dir, base, scenario, orders, rounds, values.processes === true));
   }
   const name = transportFlag(values.transport);
   const kinds = callKindsFlag(values.call);

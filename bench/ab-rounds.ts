@@ -6,6 +6,7 @@
  * median of the per-round ratios, with their spread.
  */
 import { UsageError } from "../src/cli/args.js";
+import { findScenario, SCENARIOS } from "../src/sim/scenarios.js";
 import type { RawPair } from "./raw-pair.js";
 
 /** One call kind of a pair, as a function. */
@@ -147,5 +148,11 @@ export function callKindsFlag(raw: string | undefined): readonly ("unary" | "str
 export function transportFlag(raw: string | undefined): "http" | "grpc" {
   const name = raw ?? "http";
   if (name !== "http" && name !== "grpc") throw new UsageError(`--transport must be http or grpc, got ${name}`);
+  return name;
+}
+
+/** The named scenario a flag (`--sim`, `--scenario`) names; a name that is none is a usage error listing them. */
+export function scenarioFlag(flag: string, name: string): string {
+  if (!findScenario(name)) throw new UsageError(`--${flag}: no scenario "${name}"; one of ${Object.keys(SCENARIOS).join(", ")}`);
   return name;
 }

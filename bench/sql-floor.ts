@@ -8,8 +8,8 @@
  *
  *   npx tsx bench/sql-floor.ts [--scenario baseline] [--orders 2000] [--rounds 5]
  */
-import { intFlag, parseFlags, runCli, UsageError } from "../src/cli/args.js";
-import { findScenario, SCENARIOS } from "../src/sim/scenarios.js";
+import { intFlag, parseFlags, runCli } from "../src/cli/args.js";
+import { scenarioFlag } from "./ab-rounds.js";
 import { simRun } from "./sim-runs.js";
 import { recordRun, replay } from "./statement-replay.js";
 import { median } from "./transport-bench.js";
@@ -24,8 +24,7 @@ await runCli("sql-floor", USAGE, async () => {
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const scenario = values.scenario ?? "baseline";
-  if (!findScenario(scenario)) throw new UsageError(`--scenario: no scenario "${scenario}"; one of ${Object.keys(SCENARIOS).join(", ")}`);
+  const scenario = scenarioFlag("scenario", values.scenario ?? "baseline");
   const orders = intFlag("orders", values.orders, 10, 1_000_000, 2000);
   const rounds = intFlag("rounds", values.rounds, 1, 100, 5);
 
