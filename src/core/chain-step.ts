@@ -1,5 +1,6 @@
-import type { CompensacaoResponse, Etapa, ResultadoCheckout } from "../gen/ecommerce/v1/common.js";
+import type { CompensacaoRequest, CompensacaoResponse, Etapa, ResultadoCheckout } from "../gen/ecommerce/v1/common.js";
 import type { CallContext } from "../transports/index.js";
+import { invalidArgument } from "./errors.js";
 import type { Ledger } from "./store/ledger.js";
 import type { SqlStore } from "./store/sql-store.js";
 
@@ -15,13 +16,19 @@ export interface Applied extends LocalOutcome {
   readonly repeated: boolean;
 }
 
+/** What every forward request names: the order, and its token when the caller has it. */
+export interface OrderRef {
+  readonly pedidoId: number;
+  readonly tokenPedido: string;
+}
+
 /**
  * A service's forward step of the chain, made once per service instance (its
  * functions take the request rather than closing over it: under tsx each
  * closure made per call costs a defineProperty of its name). `A` is what
  * `apply` tells `next`, e.g. the invoice id Logistica needs.
  */
-export interface ForwardStep<R extends { readonly pedidoId: number }, A extends Applied = Applied> {
+export interface ForwardStep<R extends OrderRef, A extends Applied = Applied> {
   readonly operacao: string;
   readonly store: SqlStore;
   readonly ledger: Ledger;
@@ -39,16 +46,17 @@ export interface ForwardStep<R extends { readonly pedidoId: number }, A extends 
  * own effect when the rest of the chain refuses. RPC errors from the next
  * service propagate untouched: the outcome is unknown and the caller retries.
  */
-export async function runForwardStep<R extends { readonly pedidoId: number }, A extends Applied>(
+export async function runForwardStep<R extends OrderRef, A extends Applied>(
   step: ForwardStep<R, A>,
   request: R,
   context?: CallContext,
 ): Promise<ResultadoCheckout> {
   const { store, ledger } = step;
-  const { pedidoId } = request;
+  const { pedidoId, tokenPedido } = request;
+  requireToken(tokenPedido);
   let applied: A | undefined;
   const local = store.tx(() => {
-    const cancelled = ledger.cancelledReason(pedidoId);
+    const cancelled = ledger.cancelledReason(pedidoId, tokenPedido);
     if (cancelled !== undefined) {
       ledger.record({ pedidoId, operacao: step.operacao, resultado: "recusado", detalhe: `pedido cancelado: ${cancelled}` });
       return { ok: false, motivo: `pedido cancelado: ${cancelled}`, etapas: [] as Etapa[] };
@@ -77,8 +85,7 @@ export async function runForwardStep<R extends { readonly pedidoId: number }, A 
 
 /** The pieces of one compensation, as a service supplies them. */
 export interface CompensationStep {
-  readonly pedidoId: number;
-  readonly motivo: string;
+  readonly request: CompensacaoRequest;
   readonly operacao: string;
   readonly store: SqlStore;
   readonly ledger: Ledger;
@@ -91,15 +98,26 @@ export interface CompensationStep {
 /**
  * One compensation: record the tombstone first (so no late forward call can
  * apply here any more), let the rest of the chain undo its part, then undo ours.
+ * Only a request with the order's token leaves a tombstone: without it there is
+ * no telling this order from one that will get its id later, so only effects
+ * already recorded are undone.
  */
 export async function runCompensation(step: CompensationStep): Promise<CompensacaoResponse> {
-  const { pedidoId, store, ledger } = step;
-  ledger.markCancelled(pedidoId, step.motivo);
+  const { store, ledger } = step;
+  const { pedidoId, motivo, tokenPedido } = step.request;
+  requireToken(tokenPedido);
+  if (tokenPedido !== "") ledger.markCancelled(pedidoId, motivo, tokenPedido);
   const downstream = step.next ? await step.next() : { pedidoId, etapas: [] };
   const etapa = store.tx(() => {
     const undone = step.undo();
-    ledger.record({ pedidoId, operacao: step.operacao, resultado: undone ? undone.status : "nada a desfazer", detalhe: step.motivo });
+    ledger.record({ pedidoId, operacao: step.operacao, resultado: undone ? undone.status : "nada a desfazer", detalhe: motivo });
     return undone;
   });
   return { pedidoId, etapas: etapa ? [etapa, ...downstream.etapas] : downstream.etapas };
+}
+
+const MAX_TOKEN_PEDIDO = 64;
+
+function requireToken(tokenPedido: string): void {
+  if (tokenPedido.length > MAX_TOKEN_PEDIDO) throw invalidArgument(`token_pedido must be at most ${MAX_TOKEN_PEDIDO} characters, as Pedido.token_pedido gives it`);
 }

@@ -43,12 +43,12 @@ async function pendingWithEveryEffect(fx: CheckoutFixture, faults: LinkFaults, i
 
 /** The four forward calls a shipped or pending order can receive again, each straight to its service. */
 function forwardCalls(fx: CheckoutFixture, order: Pedido, notaFiscalId: number) {
-  const base = { pedidoId: order.id, clienteId: order.clienteId, valorCentavos: order.valorTotalCentavos };
+  const base = { pedidoId: order.id, clienteId: order.clienteId, valorCentavos: order.valorTotalCentavos, tokenPedido: order.tokenPedido };
   return {
     processarPagamento: () => fx.clients.pagamentos.processarPagamento({ ...base, metodo: order.metodoPagamento, itens: order.itens }),
     separarEstoque: () => fx.clients.estoque.separarEstoque({ ...base, itens: order.itens }),
     emitirNotaFiscal: () => fx.clients.fiscal.emitirNotaFiscal(base),
-    agendarEnvio: () => fx.clients.logistica.agendarEnvio({ pedidoId: order.id, notaFiscalId }),
+    agendarEnvio: () => fx.clients.logistica.agendarEnvio({ pedidoId: order.id, notaFiscalId, tokenPedido: order.tokenPedido }),
   } satisfies Record<string, () => Promise<ResultadoCheckout>>;
 }
 
@@ -184,8 +184,8 @@ describe("forward steps repeated for a shipped order", () => {
 
 describe("compensations repeated", () => {
   type Compensation = "estornarPagamento" | "liberarEstoque" | "cancelarNotaFiscal" | "cancelarEnvio";
-  const call = (fx: CheckoutFixture, which: Compensation, pedidoId: number, motivo: string): Promise<CompensacaoResponse> => {
-    const request = { pedidoId, motivo };
+  const call = (fx: CheckoutFixture, which: Compensation, order: Pedido, motivo: string): Promise<CompensacaoResponse> => {
+    const request = { pedidoId: order.id, motivo, tokenPedido: order.tokenPedido };
     switch (which) {
       case "estornarPagamento":
         return fx.clients.pagamentos.estornarPagamento(request);
@@ -216,10 +216,10 @@ describe("compensations repeated", () => {
       const held = { p1: fx.stock(1), p2: fx.stock(2) };
       assert.deepEqual(held, { p1: 8, p2: 0 });
 
-      const first = await call(fx, which, order.id, "primeiro motivo");
+      const first = await call(fx, which, order, "primeiro motivo");
       const afterFirst = dumpTables(fx.stores, LOG_TABLES);
       fx.clock.advanceTo(fx.clock.now() + 60_000); // so a second write would show in the timestamps
-      const second = await call(fx, which, order.id, "segundo motivo");
+      const second = await call(fx, which, order, "segundo motivo");
       assert.deepEqual(steps(second), steps(first), "the repeat answers what the first call did");
       assert.deepEqual(dumpTables(fx.stores, LOG_TABLES), afterFirst, "the repeat writes nothing, keeps the first reason and times");
 
@@ -259,7 +259,7 @@ describe("tombstones", () => {
     assert.equal(order.status, "pendente");
     assert.deepEqual(effects(fx, order.id), { pagamento: undefined, reserva: undefined, nota: undefined, envio: undefined });
 
-    const undone = await fx.clients.pagamentos.estornarPagamento({ pedidoId: order.id, motivo: "cliente desistiu" });
+    const undone = await fx.clients.pagamentos.estornarPagamento({ pedidoId: order.id, motivo: "cliente desistiu", tokenPedido: order.tokenPedido });
     assert.deepEqual(undone.etapas, [], "nothing to undo anywhere");
     const before = dumpTables(fx.stores, LOG_TABLES);
 
@@ -290,8 +290,8 @@ describe("tombstones", () => {
     const e = effects(fx, order.id);
     assert.deepEqual([e.pagamento?.status, e.reserva, e.nota?.status, e.envio], ["aprovado", "separado", "emitida", undefined]);
 
-    await fx.clients.logistica.cancelarEnvio({ pedidoId: order.id, motivo: "transportadora indisponível" });
-    const refused = await fx.clients.logistica.agendarEnvio({ pedidoId: order.id, notaFiscalId: e.nota!.id });
+    await fx.clients.logistica.cancelarEnvio({ pedidoId: order.id, motivo: "transportadora indisponível", tokenPedido: order.tokenPedido });
+    const refused = await fx.clients.logistica.agendarEnvio({ pedidoId: order.id, notaFiscalId: e.nota!.id, tokenPedido: order.tokenPedido });
     assert.equal(refused.ok, false);
     assert.match(refused.motivo, /cancelado/);
     assert.equal(effects(fx, order.id).envio, undefined, "no shipment row");
@@ -302,6 +302,46 @@ describe("tombstones", () => {
     const end = effects(fx, order.id);
     assert.deepEqual([end.pagamento?.status, end.reserva, end.nota?.status, end.envio], ["estornado", "liberado", "cancelada", undefined]);
     assert.equal(fx.stock(3), 50);
+    assertInvariants(fx.stores);
+  });
+});
+
+describe("tombstones and the order's token", () => {
+  /** An order whose ProcessarPagamento was lost: pending, with no effect anywhere yet. */
+  async function pendingWithNoEffect(): Promise<{ fx: CheckoutFixture; order: Pedido }> {
+    const faults = createLinkFaults();
+    const fx = await createCheckoutFixture({ interceptors: faults.interceptors });
+    faults.fail("pedidos", "pagamentos", "drop-request", { method: "ProcessarPagamento" });
+    const order = await fx.order([{ produtoId: 1, quantidade: 4 }]);
+    assert.equal(order.status, "pendente");
+    assert.match(order.tokenPedido, new RegExp(`^${order.id}@`));
+    return { fx, order };
+  }
+
+  test("a compensation without the token undoes what is recorded and fences off nothing: the order still ships", async () => {
+    const { fx, order } = await pendingWithNoEffect();
+    const undone = await fx.clients.pagamentos.estornarPagamento({ pedidoId: order.id, motivo: "sem token" });
+    assert.deepEqual(undone.etapas, []);
+    for (const s of SERVICES_WITH_TOMBSTONES) assert.equal(fx.stores[s].get("SELECT 1 FROM pedidos_cancelados"), undefined, s);
+    assert.equal((await fx.services.pedidos.drive(order.id)).status, "enviado");
+    assertInvariants(fx.stores);
+  });
+
+  test("a tombstone with another order's token (one that had this id before) does not fence this order off", async () => {
+    const { fx, order } = await pendingWithNoEffect();
+    await fx.clients.pagamentos.estornarPagamento({ pedidoId: order.id, motivo: "pedido antigo", tokenPedido: `${order.id}@1` });
+    assert.notEqual(order.tokenPedido, `${order.id}@1`);
+    assert.equal((await fx.services.pedidos.drive(order.id)).status, "enviado");
+    assertInvariants(fx.stores);
+  });
+
+  test("Pedidos's own cancel carries the token: the lost ProcessarPagamento, arriving late, is refused", async () => {
+    const { fx, order } = await pendingWithNoEffect();
+    assert.equal((await fx.services.pedidos.cancel(order.id, "cliente desistiu")).status, "cancelado");
+    const late = await forwardCalls(fx, order, 1).processarPagamento();
+    assert.equal(late.ok, false);
+    assert.match(late.motivo, /pedido cancelado: cliente desistiu/);
+    assert.equal(fx.stores.pagamentos.get("SELECT 1 FROM pagamentos"), undefined, "never charged");
     assertInvariants(fx.stores);
   });
 });

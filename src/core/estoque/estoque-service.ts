@@ -42,7 +42,10 @@ export class EstoqueService implements ImplOf<EstoqueDefinition> {
       ledger: this.#ledger,
       apply: (request) => this.#reserveOnce(request),
       next: (request, context) =>
-        deps.fiscal.emitirNotaFiscal({ pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos }, context),
+        deps.fiscal.emitirNotaFiscal(
+          { pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos, tokenPedido: request.tokenPedido },
+          context,
+        ),
       undo: (request, motivo) => this.#release(request.pedidoId, motivo) ?? this.#etapa(request.pedidoId, this.#reserva(request.pedidoId)!.status),
     };
   }
@@ -85,8 +88,7 @@ export class EstoqueService implements ImplOf<EstoqueDefinition> {
   async liberarEstoque(request: CompensacaoRequest, context: CallContext): Promise<CompensacaoResponse> {
     requireId("pedido_id", request.pedidoId);
     return runCompensation({
-      pedidoId: request.pedidoId,
-      motivo: request.motivo,
+      request,
       operacao: "LiberarEstoque",
       store: this.deps.store,
       ledger: this.#ledger,

@@ -39,7 +39,7 @@ export class FiscalService implements ImplOf<FiscalDefinition> {
       store: deps.store,
       ledger: this.#ledger,
       apply: (request) => this.#issueOnce(request),
-      next: (request, context, applied) => deps.logistica.agendarEnvio({ pedidoId: request.pedidoId, notaFiscalId: applied.notaId }, context),
+      next: (request, context, applied) => deps.logistica.agendarEnvio({ pedidoId: request.pedidoId, notaFiscalId: applied.notaId, tokenPedido: request.tokenPedido }, context),
       undo: (request) => this.#cancel(request.pedidoId) ?? this.#etapa(this.#nota(request.pedidoId)!),
     };
   }
@@ -66,8 +66,7 @@ export class FiscalService implements ImplOf<FiscalDefinition> {
   async cancelarNotaFiscal(request: CompensacaoRequest, context: CallContext): Promise<CompensacaoResponse> {
     requireId("pedido_id", request.pedidoId);
     return runCompensation({
-      pedidoId: request.pedidoId,
-      motivo: request.motivo,
+      request,
       operacao: "CancelarNotaFiscal",
       store: this.deps.store,
       ledger: this.#ledger,

@@ -64,8 +64,7 @@ export class LogisticaService implements ImplOf<LogisticaDefinition> {
   async cancelarEnvio(request: CompensacaoRequest): Promise<CompensacaoResponse> {
     requireId("pedido_id", request.pedidoId);
     return runCompensation({
-      pedidoId: request.pedidoId,
-      motivo: request.motivo,
+      request,
       operacao: "CancelarEnvio",
       store: this.deps.store,
       ledger: this.#ledger,

@@ -48,7 +48,10 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
       ledger: this.#ledger,
       apply: (request) => this.#chargeOnce(request),
       next: (request, context) =>
-        deps.estoque.separarEstoque({ pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos, itens: request.itens }, context),
+        deps.estoque.separarEstoque(
+          { pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos, itens: request.itens, tokenPedido: request.tokenPedido },
+          context,
+        ),
       undo: (request, motivo) =>
         (deps.defects?.skipRefund ? undefined : this.#refund(request.pedidoId, motivo)) ?? this.#etapa(this.#pagamento(request.pedidoId)!),
     };
@@ -97,8 +100,7 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
   async estornarPagamento(request: CompensacaoRequest, context: CallContext): Promise<CompensacaoResponse> {
     requireId("pedido_id", request.pedidoId);
     return runCompensation({
-      pedidoId: request.pedidoId,
-      motivo: request.motivo,
+      request,
       operacao: "EstornarPagamento",
       store: this.deps.store,
       ledger: this.#ledger,

@@ -30,6 +30,15 @@ const NON_TERMINAL_IDS = `SELECT id FROM pedidos WHERE status IN ${sqlList(NON_T
 const insertItens = rowInserter("itens_pedido", ["pedido_id", "produto_id", "quantidade", "preco_unitario_centavos"]);
 const insertHistory = rowInserter("historico_status", ["pedido_id", "status", "motivo", "em_ms"]);
 
+/**
+ * The order's token (Pedido.token_pedido), which names this order and not just
+ * its id: made of its id and creation time, so it needs no column of its own
+ * and a restart reads it back. Opaque to every other service.
+ */
+export function tokenPedido(row: Pick<PedidoRow, "id" | "criado_em_ms">): string {
+  return `${row.id}@${Math.trunc(row.criado_em_ms)}`;
+}
+
 /** The SQL of pedidos.db, so the service reads as the flow it is. */
 export class PedidosRecords {
   constructor(
@@ -141,6 +150,7 @@ export class PedidosRecords {
       motivo: row.motivo ?? "",
       criadoEmMs: row.criado_em_ms,
       historico: this.history(row.id).map((h) => h.status),
+      tokenPedido: tokenPedido(row),
     };
   }
 }

@@ -18,7 +18,7 @@ import { validateItens } from "../items.js";
 import { Ledger } from "../store/ledger.js";
 import type { SqlStore } from "../store/sql-store.js";
 import { METODOS_PAGAMENTO, TERMINAL_STATUSES, type MetodoPagamento, type StatusPedido } from "../vocabulary.js";
-import { PedidosRecords, type PedidoRow } from "./pedidos-records.js";
+import { PedidosRecords, tokenPedido, type PedidoRow } from "./pedidos-records.js";
 import { StatusWatchers } from "./status-watchers.js";
 
 /** Dependencies of {@link PedidosService}. */
@@ -148,7 +148,7 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     let after: PedidoRow | undefined;
     try {
       const result = await this.deps.pagamentos.processarPagamento(
-        { pedidoId, clienteId: row.cliente_id, valorCentavos: row.valor_total_centavos, metodo: row.metodo_pagamento, itens },
+        { pedidoId, clienteId: row.cliente_id, valorCentavos: row.valor_total_centavos, metodo: row.metodo_pagamento, itens, tokenPedido: tokenPedido(row) },
         options,
       );
       after = this.#applyOutcome(pedidoId, result);
@@ -176,7 +176,7 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     const reason = row.cancelamento_solicitado ? (row.motivo ?? motivo) : motivo;
     this.#records.requestCancel(pedidoId, reason);
     try {
-      await this.deps.pagamentos.estornarPagamento({ pedidoId, motivo: reason }, options);
+      await this.deps.pagamentos.estornarPagamento({ pedidoId, motivo: reason, tokenPedido: tokenPedido(row) }, options);
       this.deps.store.tx(() => {
         if (TERMINAL_STATUSES.has(this.#records.pedido(pedidoId)!.status)) return;
         this.#records.setStatus(pedidoId, "cancelado", reason);

@@ -46,6 +46,13 @@ export interface ResultadoCheckout {
 export interface CompensacaoRequest {
   pedidoId: number;
   motivo: string;
+  /**
+   * The order's token (Pedido.token_pedido). With it, the service also refuses
+   * this order's forward calls still on their way (a tombstone); without it,
+   * the call undoes only what is already recorded, so a compensation naming an
+   * order that does not exist yet cannot cancel the order that later gets its id.
+   */
+  tokenPedido: string;
 }
 
 /** The outcome of a compensation, as seen from the callee onwards. */
@@ -406,7 +413,7 @@ export const ResultadoCheckout: MessageFns<ResultadoCheckout> = {
 };
 
 function createBaseCompensacaoRequest(): CompensacaoRequest {
-  return { pedidoId: 0, motivo: "" };
+  return { pedidoId: 0, motivo: "", tokenPedido: "" };
 }
 
 export const CompensacaoRequest: MessageFns<CompensacaoRequest> = {
@@ -416,6 +423,9 @@ export const CompensacaoRequest: MessageFns<CompensacaoRequest> = {
     }
     if (message.motivo !== "") {
       writer.uint32(18).string(message.motivo);
+    }
+    if (message.tokenPedido !== "") {
+      writer.uint32(26).string(message.tokenPedido);
     }
     return writer;
   },
@@ -449,6 +459,14 @@ export const CompensacaoRequest: MessageFns<CompensacaoRequest> = {
             message.motivo = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tokenPedido = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -469,6 +487,11 @@ export const CompensacaoRequest: MessageFns<CompensacaoRequest> = {
         ? globalThis.Number(object.pedido_id)
         : 0,
       motivo: isSet(object.motivo) ? globalThis.String(object.motivo) : "",
+      tokenPedido: isSet(object.tokenPedido)
+        ? globalThis.String(object.tokenPedido)
+        : isSet(object.token_pedido)
+        ? globalThis.String(object.token_pedido)
+        : "",
     };
   },
 
@@ -480,6 +503,9 @@ export const CompensacaoRequest: MessageFns<CompensacaoRequest> = {
     if (message.motivo !== "") {
       obj.motivo = message.motivo;
     }
+    if (message.tokenPedido !== "") {
+      obj.tokenPedido = message.tokenPedido;
+    }
     return obj;
   },
 
@@ -490,6 +516,7 @@ export const CompensacaoRequest: MessageFns<CompensacaoRequest> = {
     const message = createBaseCompensacaoRequest();
     message.pedidoId = object.pedidoId ?? 0;
     message.motivo = object.motivo ?? "";
+    message.tokenPedido = object.tokenPedido ?? "";
     return message;
   },
 };

@@ -16,10 +16,15 @@ export interface EmitirNotaFiscalRequest {
   pedidoId: number;
   clienteId: number;
   valorCentavos: number;
+  /**
+   * The order's token as Pedidos gave it (Pedido.token_pedido): a compensation
+   * with the same token fences this call off. Empty from callers that have none.
+   */
+  tokenPedido: string;
 }
 
 function createBaseEmitirNotaFiscalRequest(): EmitirNotaFiscalRequest {
-  return { pedidoId: 0, clienteId: 0, valorCentavos: 0 };
+  return { pedidoId: 0, clienteId: 0, valorCentavos: 0, tokenPedido: "" };
 }
 
 export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
@@ -32,6 +37,9 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
     }
     if (message.valorCentavos !== 0) {
       writer.uint32(24).int64(message.valorCentavos);
+    }
+    if (message.tokenPedido !== "") {
+      writer.uint32(34).string(message.tokenPedido);
     }
     return writer;
   },
@@ -73,6 +81,14 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
             message.valorCentavos = longToNumber(reader.int64());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.tokenPedido = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -102,6 +118,11 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
         : isSet(object.valor_centavos)
         ? globalThis.Number(object.valor_centavos)
         : 0,
+      tokenPedido: isSet(object.tokenPedido)
+        ? globalThis.String(object.tokenPedido)
+        : isSet(object.token_pedido)
+        ? globalThis.String(object.token_pedido)
+        : "",
     };
   },
 
@@ -116,6 +137,9 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
     if (message.valorCentavos !== 0) {
       obj.valorCentavos = Math.round(message.valorCentavos);
     }
+    if (message.tokenPedido !== "") {
+      obj.tokenPedido = message.tokenPedido;
+    }
     return obj;
   },
 
@@ -127,6 +151,7 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
     message.pedidoId = object.pedidoId ?? 0;
     message.clienteId = object.clienteId ?? 0;
     message.valorCentavos = object.valorCentavos ?? 0;
+    message.tokenPedido = object.tokenPedido ?? "";
     return message;
   },
 };

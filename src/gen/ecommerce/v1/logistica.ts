@@ -15,10 +15,15 @@ export const protobufFileName = "ecommerce/v1/logistica.proto";
 export interface AgendarEnvioRequest {
   pedidoId: number;
   notaFiscalId: number;
+  /**
+   * The order's token as Pedidos gave it (Pedido.token_pedido): a compensation
+   * with the same token fences this call off. Empty from callers that have none.
+   */
+  tokenPedido: string;
 }
 
 function createBaseAgendarEnvioRequest(): AgendarEnvioRequest {
-  return { pedidoId: 0, notaFiscalId: 0 };
+  return { pedidoId: 0, notaFiscalId: 0, tokenPedido: "" };
 }
 
 export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
@@ -28,6 +33,9 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
     }
     if (message.notaFiscalId !== 0) {
       writer.uint32(16).int64(message.notaFiscalId);
+    }
+    if (message.tokenPedido !== "") {
+      writer.uint32(26).string(message.tokenPedido);
     }
     return writer;
   },
@@ -61,6 +69,14 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
             message.notaFiscalId = longToNumber(reader.int64());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tokenPedido = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -85,6 +101,11 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
         : isSet(object.nota_fiscal_id)
         ? globalThis.Number(object.nota_fiscal_id)
         : 0,
+      tokenPedido: isSet(object.tokenPedido)
+        ? globalThis.String(object.tokenPedido)
+        : isSet(object.token_pedido)
+        ? globalThis.String(object.token_pedido)
+        : "",
     };
   },
 
@@ -96,6 +117,9 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
     if (message.notaFiscalId !== 0) {
       obj.notaFiscalId = Math.round(message.notaFiscalId);
     }
+    if (message.tokenPedido !== "") {
+      obj.tokenPedido = message.tokenPedido;
+    }
     return obj;
   },
 
@@ -106,6 +130,7 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
     const message = createBaseAgendarEnvioRequest();
     message.pedidoId = object.pedidoId ?? 0;
     message.notaFiscalId = object.notaFiscalId ?? 0;
+    message.tokenPedido = object.tokenPedido ?? "";
     return message;
   },
 };

@@ -41,6 +41,11 @@ export interface Pedido {
   motivo: string;
   criadoEmMs: number;
   historico: StatusPedido[];
+  /**
+   * Names this order, not just its id: compensations and forward calls carry it,
+   * so a tombstone for another order that had or will have this id does not apply.
+   */
+  tokenPedido: string;
 }
 
 export interface StatusPedido {
@@ -336,6 +341,7 @@ function createBasePedido(): Pedido {
     motivo: "",
     criadoEmMs: 0,
     historico: [],
+    tokenPedido: "",
   };
 }
 
@@ -367,6 +373,9 @@ export const Pedido: MessageFns<Pedido> = {
     }
     for (const v of message.historico) {
       StatusPedido.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.tokenPedido !== "") {
+      writer.uint32(82).string(message.tokenPedido);
     }
     return writer;
   },
@@ -456,6 +465,14 @@ export const Pedido: MessageFns<Pedido> = {
             message.historico.push(StatusPedido.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.tokenPedido = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -497,6 +514,11 @@ export const Pedido: MessageFns<Pedido> = {
       historico: globalThis.Array.isArray(object?.historico)
         ? object.historico.map((e: any) => StatusPedido.fromJSON(e))
         : [],
+      tokenPedido: isSet(object.tokenPedido)
+        ? globalThis.String(object.tokenPedido)
+        : isSet(object.token_pedido)
+        ? globalThis.String(object.token_pedido)
+        : "",
     };
   },
 
@@ -529,6 +551,9 @@ export const Pedido: MessageFns<Pedido> = {
     if (message.historico?.length) {
       obj.historico = message.historico.map((e) => StatusPedido.toJSON(e));
     }
+    if (message.tokenPedido !== "") {
+      obj.tokenPedido = message.tokenPedido;
+    }
     return obj;
   },
 
@@ -546,6 +571,7 @@ export const Pedido: MessageFns<Pedido> = {
     message.motivo = object.motivo ?? "";
     message.criadoEmMs = object.criadoEmMs ?? 0;
     message.historico = object.historico?.map((e) => StatusPedido.fromPartial(e)) || [];
+    message.tokenPedido = object.tokenPedido ?? "";
     return message;
   },
 };
