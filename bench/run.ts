@@ -8,7 +8,7 @@ import os from "node:os";
 import { parseFlags, intFlag, runCli } from "../src/cli/args.js";
 import { writeFileAtomic } from "../src/io/write-file-atomic.js";
 import { microbenchmarks, type MicroResult } from "./micro.js";
-import { repeatedSimRuns, SIM_RUNS, simRun, type SimRun } from "./sim-runs.js";
+import { repeatedSimRuns, SIM_RUNS, simRun, targetLines, type SimRun } from "./sim-runs.js";
 import { benchTransports, IN_FLIGHT, STREAM_COUNT, type CallCost } from "./transport-bench.js";
 
 const USAGE = `usage: npm run bench -- [--quick] [--orders N] [--repeats N] [--rounds N] [--json FILE]
@@ -76,6 +76,7 @@ await runCli("bench", USAGE, async () => {
       scenario: r.scenario,
       "arrival every": `${r.intervalMs} ms`,
       "checkouts/wall s": Math.round(r.checkoutsPerSecond),
+      "CPU µs/checkout": Math.round(r.cpuUsPerCheckout),
       ...(repeats > 1 ? { range: `${Math.round(r.checkoutsPerSecondMin!)}-${Math.round(r.checkoutsPerSecondMax!)}` } : {}),
       "virtual/wall": r.transport === "sim" ? `${r.virtualPerWall.toFixed(1)}x` : "-",
       "sim events/s": r.transport === "sim" ? Math.round(r.eventsPerSecond) : "-",
@@ -83,6 +84,8 @@ await runCli("bench", USAGE, async () => {
       invariants: r.ok ? "ok" : "FAILED",
     })),
   );
+  // A quick run's few hundred orders are mostly JIT warm-up: its speed says nothing about the targets.
+  if (!quick) for (const line of targetLines(runs)) console.log(line);
   const report: BenchReport = {
     kind: "bench",
     quick,

@@ -12,6 +12,8 @@ export interface SimRun {
   readonly orders: number;
   readonly wallMs: number;
   readonly checkoutsPerSecond: number;
+  /** This process's CPU time (user + system, every thread: the JIT and GC run beside the loop) per placed checkout; unlike wall time, not stretched while the machine serves others. */
+  readonly cpuUsPerCheckout: number;
   /** Virtual ms simulated per wall ms (sim only). */
   readonly virtualPerWall: number;
   /** Scheduler events per wall second (sim only). */
@@ -41,8 +43,10 @@ export function simRunOptions(scenario: string, transport: "sim" | "inproc", ord
 /** Runs one seeded checkout and times it. */
 export async function simRun(scenario: string, transport: "sim" | "inproc", orders: number, intervalMs: number): Promise<SimRun> {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const { report, stores } = await runCheckout(simRunOptions(scenario, transport, orders, intervalMs));
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   // Free the run's databases: a bench makes dozens of runs, which would otherwise pile up in sql.js's memory.
   for (const store of Object.values(stores)) store.close();
   return {
@@ -52,6 +56,7 @@ export async function simRun(scenario: string, transport: "sim" | "inproc", orde
     orders,
     wallMs,
     checkoutsPerSecond: (report.orders.placed / wallMs) * 1000,
+    cpuUsPerCheckout: (cpu.user + cpu.system) / report.orders.placed,
     virtualPerWall: report.virtualMs / wallMs,
     eventsPerSecond: (report.events / wallMs) * 1000,
     ok: report.invariants.every((i) => i.ok),
@@ -85,4 +90,29 @@ export async function repeatedSimRuns(
       checkoutsPerSecondMax: sorted.at(-1)!.checkoutsPerSecond,
     };
   });
+}
+
+/** The simulator's speed targets (issue 4), judged on the median runs. */
+export const TARGETS = { checkoutsPerSecond: 3000, virtualPerWall: 1000 } as const;
+
+/** The verdict on each target, for the bench's baseline runs at 5 and 1000 ms arrivals. */
+export function targetLines(runs: readonly SimRun[]): string[] {
+  const fast = runs.find((r) => r.transport === "sim" && r.scenario === "baseline" && r.intervalMs === 5);
+  const sparse = runs.find((r) => r.transport === "sim" && r.scenario === "baseline" && r.intervalMs === 1000);
+  const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
+  const lines = ["targets on the median runs (slowest run in brackets):"];
+  if (fast) {
+    lines.push(
+      `  sim baseline, 5 ms arrivals: ${Math.round(fast.checkoutsPerSecond)} checkouts/wall s [${Math.round(fast.checkoutsPerSecondMin ?? fast.checkoutsPerSecond)}], ` +
+        `target ${TARGETS.checkoutsPerSecond}: ${verdict(fast.checkoutsPerSecond >= TARGETS.checkoutsPerSecond)}`,
+    );
+  }
+  if (sparse) {
+    const slowest = sparse.virtualPerWall * ((sparse.checkoutsPerSecondMin ?? sparse.checkoutsPerSecond) / sparse.checkoutsPerSecond);
+    lines.push(
+      `  sim baseline, 1000 ms arrivals: ${Math.round(sparse.virtualPerWall)}x faster than real time [${Math.round(slowest)}x], ` +
+        `target ${TARGETS.virtualPerWall}x: ${verdict(sparse.virtualPerWall >= TARGETS.virtualPerWall)}`,
+    );
+  }
+  return lines;
 }
