@@ -1,11 +1,12 @@
 import { sleep, type Clock } from "../core/clock.js";
 import { CHECKOUT_DEFINITIONS, bindService, createService } from "../core/system/services.js";
 import { SERVICE_NAMES, type ServiceName } from "../core/vocabulary.js";
-import type { Interceptor, Transport } from "../transports/call.js";
+import { applyInterceptors, type Interceptor, type Transport } from "../transports/call.js";
 import { Code } from "../transports/codes.js";
 import { createClient, createRouter } from "../transports/index.js";
 import { deadline } from "../transports/middleware/deadline.js";
 import { linkFaults, type LinkFaults } from "../transports/middleware/link-faults.js";
+import type { ServiceInstance } from "../transports/middleware/registry.js";
 import { retry } from "../transports/middleware/retry.js";
 import { RetryBudget } from "../transports/middleware/retry-budget.js";
 import { tracing } from "../transports/middleware/tracing.js";
@@ -55,10 +56,21 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
     return state;
   };
   const clients = new Map<string, HostedClient>();
-  const transportTo = (to: ServiceName, from = ""): Transport =>
-    replicas.transportTo(to, from) ?? { call: (request) => clients.get(to)!.transport.call(request) };
-
   const nodes = new Map<string, RealNode>();
+  const replicated = (to: string): boolean => replicaCount(replication.replicas, to as ServiceName) > 1;
+  const faultsOn = (from: RealNode, to: string): Interceptor =>
+    linkFaults({ clock: wallClock, random: random.fork(`link:${from.name}->${to}:${from.epoch}`), link: () => link(from.name, to), target: () => nodes.get(to)! });
+  const transportTo = (to: ServiceName, from: RealNode): Transport => {
+    // Each replica is its own link, as in the simulator: a plan naming `pagamentos` hits its first replica only.
+    const perReplica = new Map<string, Transport>();
+    const connect = (instance: ServiceInstance): Transport => {
+      let transport = perReplica.get(instance.id);
+      if (!transport) perReplica.set(instance.id, (transport = { call: applyInterceptors(instance.transport.call, [faultsOn(from, instance.id)]) }));
+      return transport;
+    };
+    return replicas.transportTo(to, from.name, connect) ?? { call: (request) => clients.get(to)!.transport.call(request) };
+  };
+
   const interceptorsOf = (node: RealNode, to: string, timeoutMs: number, attemptMs: number, attempts: number, budget?: RetryBudget): Interceptor[] => {
     const epoch = node.epoch;
     return [
@@ -66,19 +78,21 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
       retry({ clock: node.clock, random: random.fork(`retry:${node.name}:${epoch}`), maxAttempts: attempts, attemptTimeoutMs: attemptMs, budget, onRetry: (path) => context.onRetry(path) }),
       // A crashed instance's code may still be running in this process; it makes no more calls.
       (next) => (request) => (node.epoch === epoch ? next(request) : Promise.reject(new RpcError(Code.UNAVAILABLE, `${node.name} crashed`))),
-      linkFaults({ clock: wallClock, random: random.fork(`link:${node.name}->${to}:${epoch}`), link: () => link(node.name, to), target: () => nodes.get(to)! }),
+      ...(replicated(to) ? [] : [faultsOn(node, to)]),
       tracing((event) => trace.record({ from: node.name, to, ...event })),
       observe(wallClock, context.onCall),
     ];
   };
 
+  const client = new RealNode(CLIENT_NODE, wallClock, async () => ({ server: { port: 0, close: async () => {} } }));
+  nodes.set(CLIENT_NODE, client);
   for (const name of SERVICE_NAMES) for (const nodeName of replicaNodeNames(name, replicaCount(replication.replicas, name))) {
     const node: RealNode = new RealNode(nodeName, wallClock, async () => {
       const service = createService(name, {
         stores,
         clock: () => node.clock,
         random: random.fork("services"),
-        connect: (_from, to) => transportTo(to, node.name),
+        connect: (_from, to) => transportTo(to, node),
         // One retry budget per client between services: past saturation most attempts fail, and without it each
         // failure became up to `serviceAttempts` calls (a retry storm). The workload client and the sim retry unthrottled.
         interceptors: (_from, to) => interceptorsOf(node, to, SIM_RESILIENCE.serviceTimeoutMs, SIM_RESILIENCE.serviceAttemptMs, SIM_RESILIENCE.serviceAttempts, new RetryBudget()),
@@ -95,8 +109,6 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
     clients.set(nodeName, host.connect(node.port, { clock: wallClock }));
     replicas.add(name, nodeName, clients.get(nodeName)!.transport, () => node.up);
   }
-  const client = new RealNode(CLIENT_NODE, wallClock, async () => ({ server: { port: 0, close: async () => {} } }));
-  nodes.set(CLIENT_NODE, client);
 
   const surface: FaultSurface = {
     clock: wallClock,
@@ -112,7 +124,7 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
   scheduleFaults(surface, plan);
 
   const deployment: Deployment = {
-    pedidos: createClient(CHECKOUT_DEFINITIONS.pedidos, transportTo("pedidos", CLIENT_NODE), {
+    pedidos: createClient(CHECKOUT_DEFINITIONS.pedidos, transportTo("pedidos", client), {
       interceptors: interceptorsOf(client, "pedidos", SIM_RESILIENCE.clientTimeoutMs, SIM_RESILIENCE.clientAttemptMs, SIM_RESILIENCE.clientAttempts),
     }),
     clock: wallClock,

@@ -5,7 +5,7 @@ import type { Transport } from "../transports/call.js";
 import { balanced } from "../transports/middleware/balancer.js";
 import { createBreakerSet } from "../transports/middleware/circuit-breaker.js";
 import { startHeartbeats } from "../transports/middleware/heartbeat.js";
-import { createServiceRegistry } from "../transports/middleware/registry.js";
+import { createServiceRegistry, type ServiceInstance } from "../transports/middleware/registry.js";
 import { SIM_RESILIENCE } from "./deploy-sim.js";
 import { SIM_DISCOVERY } from "./registry/sim-registry.js";
 import { createRoutingStats, type RoutingStats } from "./registry/routing-stats.js";
@@ -22,8 +22,12 @@ export interface NetworkReplication {
 export interface NetworkReplicas {
   /** Statistics of the run, or undefined when no service runs replicas. */
   readonly routing: RoutingStats | undefined;
-  /** How a caller reaches `service`: a balancer over its replicas, or undefined when it runs one instance. */
-  transportTo(service: ServiceName, caller: string): Transport | undefined;
+  /**
+   * How a caller reaches `service`: a balancer over its replicas, or undefined
+   * when it runs one instance. `connect` is how this caller reaches one replica
+   * (default: the replica's own transport).
+   */
+  transportTo(service: ServiceName, caller: string, connect?: (instance: ServiceInstance) => Transport): Transport | undefined;
   /** Registers a started replica and beats for it while `isUp()` (a crashed server misses its beats). */
   add(service: ServiceName, node: string, transport: Transport, isUp: () => boolean): void;
   /** Feed the fault surface's trace events (crash and heal). */
@@ -56,7 +60,7 @@ export function createNetworkReplicas(options: NetworkReplication & { readonly c
   const stops: (() => void)[] = [];
   return {
     routing,
-    transportTo(service, caller) {
+    transportTo(service, caller, connect) {
       if (replicaCount(options.replicas, service) <= 1) return undefined;
       return balanced({
         service,
@@ -64,6 +68,7 @@ export function createNetworkReplicas(options: NetworkReplication & { readonly c
         strategy: makeStrategy(balancerOf(options.balancer, service), random.fork(`balance:${caller}:${service}`)),
         breakers: createBreakerSet({ clock, failureThreshold: SIM_RESILIENCE.breakerFailures, openMs: SIM_RESILIENCE.breakerOpenMs }),
         failover: {},
+        ...(connect ? { connect } : {}),
         onPick: (pick) => routing?.observe({ t: clock.now(), ev: "call", to: pick.id }),
       });
     },
