@@ -16,19 +16,13 @@ export interface Applied extends LocalOutcome {
   readonly repeated: boolean;
 }
 
-/** What every forward request names: the order, and its token when the caller has it. */
-export interface OrderRef {
-  readonly pedidoId: number;
-  readonly tokenPedido: string;
-}
-
 /**
  * A service's forward step of the chain, made once per service instance (its
  * functions take the request rather than closing over it: under tsx each
  * closure made per call costs a defineProperty of its name). `A` is what
  * `apply` tells `next`, e.g. the invoice id Logistica needs.
  */
-export interface ForwardStep<R extends OrderRef, A extends Applied = Applied> {
+export interface ForwardStep<R extends { readonly pedidoId: number }, A extends Applied = Applied> {
   readonly operacao: string;
   readonly store: SqlStore;
   readonly ledger: Ledger;
@@ -46,17 +40,16 @@ export interface ForwardStep<R extends OrderRef, A extends Applied = Applied> {
  * own effect when the rest of the chain refuses. RPC errors from the next
  * service propagate untouched: the outcome is unknown and the caller retries.
  */
-export async function runForwardStep<R extends OrderRef, A extends Applied>(
+export async function runForwardStep<R extends { readonly pedidoId: number }, A extends Applied>(
   step: ForwardStep<R, A>,
   request: R,
   context?: CallContext,
 ): Promise<ResultadoCheckout> {
   const { store, ledger } = step;
-  const { pedidoId, tokenPedido } = request;
-  requireToken(tokenPedido);
+  const { pedidoId } = request;
   let applied: A | undefined;
   const local = store.tx(() => {
-    const cancelled = ledger.cancelledReason(pedidoId, tokenPedido);
+    const cancelled = ledger.cancelledReason(pedidoId);
     if (cancelled !== undefined) {
       ledger.record({ pedidoId, operacao: step.operacao, resultado: "recusado", detalhe: `pedido cancelado: ${cancelled}` });
       return { ok: false, motivo: `pedido cancelado: ${cancelled}`, etapas: [] as Etapa[] };
@@ -89,8 +82,10 @@ export interface CompensationStep {
   readonly operacao: string;
   readonly store: SqlStore;
   readonly ledger: Ledger;
-  /** Asks the next service to compensate first; absent at the tail. */
-  readonly next?: () => Promise<CompensacaoResponse>;
+  /** Asks the next service to compensate first, with `request`; absent at the tail. */
+  readonly next?: (request: CompensacaoRequest) => Promise<CompensacaoResponse>;
+  /** Whether this service holds an effect of the order (even one already undone). */
+  readonly recorded: () => boolean;
   /** Undoes this service's effect if it has one; idempotent. Returns the step's etapa, or undefined if there was nothing. */
   readonly undo: () => Etapa | undefined;
 }
@@ -98,16 +93,21 @@ export interface CompensationStep {
 /**
  * One compensation: record the tombstone first (so no late forward call can
  * apply here any more), let the rest of the chain undo its part, then undo ours.
- * Only a request with the order's token leaves a tombstone: without it there is
- * no telling this order from one that will get its id later, so only effects
- * already recorded are undone.
+ * The tombstone is written only for an order known to exist: the request says
+ * so (its token, or "*"), or this service holds an effect of it, and then the
+ * rest of the chain is told so ("*") since a forward call to it may still be
+ * on its way. Pedidos ids are a plain sequence: without this, a compensation
+ * naming an order that does not exist yet would cancel the one that later gets
+ * that id; such a request only undoes what is recorded.
  */
 export async function runCompensation(step: CompensationStep): Promise<CompensacaoResponse> {
-  const { store, ledger } = step;
-  const { pedidoId, motivo, tokenPedido } = step.request;
-  requireToken(tokenPedido);
-  if (tokenPedido !== "") ledger.markCancelled(pedidoId, motivo, tokenPedido);
-  const downstream = step.next ? await step.next() : { pedidoId, etapas: [] };
+  const { request, store, ledger } = step;
+  const { pedidoId, motivo } = request;
+  requireToken(pedidoId, request.tokenPedido);
+  const exists = request.tokenPedido !== "" || step.recorded();
+  if (exists) ledger.markCancelled(pedidoId, motivo);
+  const onward = exists && request.tokenPedido === "" ? { ...request, tokenPedido: ANY_ORDER } : request;
+  const downstream = step.next ? await step.next(onward) : { pedidoId, etapas: [] };
   const etapa = store.tx(() => {
     const undone = step.undo();
     ledger.record({ pedidoId, operacao: step.operacao, resultado: undone ? undone.status : "nada a desfazer", detalhe: motivo });
@@ -116,8 +116,16 @@ export async function runCompensation(step: CompensationStep): Promise<Compensac
   return { pedidoId, etapas: etapa ? [etapa, ...downstream.etapas] : downstream.etapas };
 }
 
+/** The token of a compensation whose caller knows the order exists but not its token. */
+const ANY_ORDER = "*";
 const MAX_TOKEN_PEDIDO = 64;
 
-function requireToken(tokenPedido: string): void {
-  if (tokenPedido.length > MAX_TOKEN_PEDIDO) throw invalidArgument(`token_pedido must be at most ${MAX_TOKEN_PEDIDO} characters, as Pedido.token_pedido gives it`);
+/** A token is empty, "*", or one Pedidos gave for this order (`<pedido_id>@...`). */
+function requireToken(pedidoId: number, tokenPedido: string): void {
+  if (tokenPedido === "" || tokenPedido === ANY_ORDER) return;
+  if (tokenPedido.length > MAX_TOKEN_PEDIDO || !tokenPedido.startsWith(`${pedidoId}@`)) {
+    throw invalidArgument(
+      `token_pedido "${tokenPedido.slice(0, MAX_TOKEN_PEDIDO)}" is not pedido ${pedidoId}'s: pass Pedido.token_pedido of that order, "*", or nothing`,
+    );
+  }
 }

@@ -78,8 +78,8 @@ const CASES: readonly Case[] = [
   { name: "liberarEstoque pedido_id 0", call: (fx) => fx.clients.estoque.liberarEstoque({ pedidoId: 0, motivo: "x" }), code: INVALID_ARGUMENT, message: /pedido_id/ },
   { name: "cancelarNotaFiscal pedido_id 0", call: (fx) => fx.clients.fiscal.cancelarNotaFiscal({ pedidoId: 0, motivo: "x" }), code: INVALID_ARGUMENT, message: /pedido_id/ },
   { name: "cancelarEnvio pedido_id 0", call: (fx) => fx.clients.logistica.cancelarEnvio({ pedidoId: 0, motivo: "x" }), code: INVALID_ARGUMENT, message: /pedido_id/ },
-  { name: "cancelarEnvio token_pedido too long", call: (fx) => fx.clients.logistica.cancelarEnvio({ pedidoId: 1, motivo: "x", tokenPedido: "9".repeat(65) }), code: INVALID_ARGUMENT, message: /token_pedido must be at most 64 characters/ },
-  { name: "processarPagamento token_pedido too long", call: pagamento({ tokenPedido: "9".repeat(65) }), code: INVALID_ARGUMENT, message: /token_pedido must be at most 64 characters/ },
+  { name: "estornarPagamento with another order's token", call: (fx) => fx.clients.pagamentos.estornarPagamento({ pedidoId: 1, motivo: "x", tokenPedido: "2@1735689600000" }), code: INVALID_ARGUMENT, message: /token_pedido "2@1735689600000" is not pedido 1's/ },
+  { name: "cancelarEnvio token_pedido too long", call: (fx) => fx.clients.logistica.cancelarEnvio({ pedidoId: 1, motivo: "x", tokenPedido: `1@${"9".repeat(64)}` }), code: INVALID_ARGUMENT, message: /is not pedido 1's/ },
 
   // Reads
   { name: "consultarPedido pedido_id 0", call: (fx) => fx.clients.pedidos.consultarPedido({ pedidoId: 0 }), code: INVALID_ARGUMENT, message: /pedido_id/ },

@@ -43,12 +43,12 @@ async function pendingWithEveryEffect(fx: CheckoutFixture, faults: LinkFaults, i
 
 /** The four forward calls a shipped or pending order can receive again, each straight to its service. */
 function forwardCalls(fx: CheckoutFixture, order: Pedido, notaFiscalId: number) {
-  const base = { pedidoId: order.id, clienteId: order.clienteId, valorCentavos: order.valorTotalCentavos, tokenPedido: order.tokenPedido };
+  const base = { pedidoId: order.id, clienteId: order.clienteId, valorCentavos: order.valorTotalCentavos };
   return {
     processarPagamento: () => fx.clients.pagamentos.processarPagamento({ ...base, metodo: order.metodoPagamento, itens: order.itens }),
     separarEstoque: () => fx.clients.estoque.separarEstoque({ ...base, itens: order.itens }),
     emitirNotaFiscal: () => fx.clients.fiscal.emitirNotaFiscal(base),
-    agendarEnvio: () => fx.clients.logistica.agendarEnvio({ pedidoId: order.id, notaFiscalId, tokenPedido: order.tokenPedido }),
+    agendarEnvio: () => fx.clients.logistica.agendarEnvio({ pedidoId: order.id, notaFiscalId }),
   } satisfies Record<string, () => Promise<ResultadoCheckout>>;
 }
 
@@ -291,7 +291,7 @@ describe("tombstones", () => {
     assert.deepEqual([e.pagamento?.status, e.reserva, e.nota?.status, e.envio], ["aprovado", "separado", "emitida", undefined]);
 
     await fx.clients.logistica.cancelarEnvio({ pedidoId: order.id, motivo: "transportadora indisponível", tokenPedido: order.tokenPedido });
-    const refused = await fx.clients.logistica.agendarEnvio({ pedidoId: order.id, notaFiscalId: e.nota!.id, tokenPedido: order.tokenPedido });
+    const refused = await fx.clients.logistica.agendarEnvio({ pedidoId: order.id, notaFiscalId: e.nota!.id });
     assert.equal(refused.ok, false);
     assert.match(refused.motivo, /cancelado/);
     assert.equal(effects(fx, order.id).envio, undefined, "no shipment row");
@@ -318,7 +318,7 @@ describe("tombstones and the order's token", () => {
     return { fx, order };
   }
 
-  test("a compensation without the token undoes what is recorded and fences off nothing: the order still ships", async () => {
+  test("a compensation without a token, for an order no service holds an effect of, fences nothing: the order still ships", async () => {
     const { fx, order } = await pendingWithNoEffect();
     const undone = await fx.clients.pagamentos.estornarPagamento({ pedidoId: order.id, motivo: "sem token" });
     assert.deepEqual(undone.etapas, []);
@@ -327,17 +327,30 @@ describe("tombstones and the order's token", () => {
     assertInvariants(fx.stores);
   });
 
-  test("a tombstone with another order's token (one that had this id before) does not fence this order off", async () => {
-    const { fx, order } = await pendingWithNoEffect();
-    await fx.clients.pagamentos.estornarPagamento({ pedidoId: order.id, motivo: "pedido antigo", tokenPedido: `${order.id}@1` });
-    assert.notEqual(order.tokenPedido, `${order.id}@1`);
-    assert.equal((await fx.services.pedidos.drive(order.id)).status, "enviado");
+  test("a compensation without a token that finds the charge fences the rest of the chain: the SepararEstoque on its way is refused", async () => {
+    const faults = createLinkFaults();
+    const fx = await createCheckoutFixture({ interceptors: faults.interceptors });
+    const held = faults.hold("pagamentos", "estoque");
+    const placing = fx.order([{ produtoId: 1, quantidade: 2 }]);
+    await held.reached;
+    const undone = await fx.clients.pagamentos.estornarPagamento({ pedidoId: 1, motivo: "operador" });
+    assert.deepEqual(steps(undone), [["pagamentos", "estornado", "pagamento 1"]]);
+    for (const s of SERVICES_WITH_TOMBSTONES) {
+      assert.equal(fx.stores[s].get<{ motivo: string }>("SELECT motivo FROM pedidos_cancelados WHERE pedido_id = 1")?.motivo, "operador", s);
+    }
+    held.release();
+    const order = await placing;
+    assert.equal(order.status, "cancelado");
+    assert.match(order.motivo, /pedido cancelado: operador/);
+    assert.equal(fx.stock(1), 10, "nothing reserved");
     assertInvariants(fx.stores);
   });
 
-  test("Pedidos's own cancel carries the token: the lost ProcessarPagamento, arriving late, is refused", async () => {
+  test("Pedidos's own cancel carries the token: the lost ProcessarPagamento, arriving late, is refused, whatever later compensations say", async () => {
     const { fx, order } = await pendingWithNoEffect();
     assert.equal((await fx.services.pedidos.cancel(order.id, "cliente desistiu")).status, "cancelado");
+    await fx.clients.pagamentos.estornarPagamento({ pedidoId: order.id, motivo: "outro", tokenPedido: `${order.id}@0` });
+    await fx.clients.pagamentos.estornarPagamento({ pedidoId: order.id, motivo: "outro" });
     const late = await forwardCalls(fx, order, 1).processarPagamento();
     assert.equal(late.ok, false);
     assert.match(late.motivo, /pedido cancelado: cliente desistiu/);

@@ -42,10 +42,7 @@ export class EstoqueService implements ImplOf<EstoqueDefinition> {
       ledger: this.#ledger,
       apply: (request) => this.#reserveOnce(request),
       next: (request, context) =>
-        deps.fiscal.emitirNotaFiscal(
-          { pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos, tokenPedido: request.tokenPedido },
-          context,
-        ),
+        deps.fiscal.emitirNotaFiscal({ pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos }, context),
       undo: (request, motivo) => this.#release(request.pedidoId, motivo) ?? this.#etapa(request.pedidoId, this.#reserva(request.pedidoId)!.status),
     };
   }
@@ -92,7 +89,8 @@ export class EstoqueService implements ImplOf<EstoqueDefinition> {
       operacao: "LiberarEstoque",
       store: this.deps.store,
       ledger: this.#ledger,
-      next: () => this.deps.fiscal.cancelarNotaFiscal(request, context),
+      next: (onward) => this.deps.fiscal.cancelarNotaFiscal(onward, context),
+      recorded: () => this.#reserva(request.pedidoId) !== undefined,
       undo: () => this.#release(request.pedidoId, request.motivo),
     });
   }

@@ -39,7 +39,7 @@ export class FiscalService implements ImplOf<FiscalDefinition> {
       store: deps.store,
       ledger: this.#ledger,
       apply: (request) => this.#issueOnce(request),
-      next: (request, context, applied) => deps.logistica.agendarEnvio({ pedidoId: request.pedidoId, notaFiscalId: applied.notaId, tokenPedido: request.tokenPedido }, context),
+      next: (request, context, applied) => deps.logistica.agendarEnvio({ pedidoId: request.pedidoId, notaFiscalId: applied.notaId }, context),
       undo: (request) => this.#cancel(request.pedidoId) ?? this.#etapa(this.#nota(request.pedidoId)!),
     };
   }
@@ -70,7 +70,8 @@ export class FiscalService implements ImplOf<FiscalDefinition> {
       operacao: "CancelarNotaFiscal",
       store: this.deps.store,
       ledger: this.#ledger,
-      next: () => this.deps.logistica.cancelarEnvio(request, context),
+      next: (onward) => this.deps.logistica.cancelarEnvio(onward, context),
+      recorded: () => this.#nota(request.pedidoId) !== undefined,
       undo: () => this.#cancel(request.pedidoId),
     });
   }

@@ -68,6 +68,7 @@ export class LogisticaService implements ImplOf<LogisticaDefinition> {
       operacao: "CancelarEnvio",
       store: this.deps.store,
       ledger: this.#ledger,
+      recorded: () => this.#envio(request.pedidoId) !== undefined,
       undo: () => this.#cancel(request.pedidoId),
     });
   }

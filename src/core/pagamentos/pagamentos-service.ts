@@ -48,10 +48,7 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
       ledger: this.#ledger,
       apply: (request) => this.#chargeOnce(request),
       next: (request, context) =>
-        deps.estoque.separarEstoque(
-          { pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos, itens: request.itens, tokenPedido: request.tokenPedido },
-          context,
-        ),
+        deps.estoque.separarEstoque({ pedidoId: request.pedidoId, clienteId: request.clienteId, valorCentavos: request.valorCentavos, itens: request.itens }, context),
       undo: (request, motivo) =>
         (deps.defects?.skipRefund ? undefined : this.#refund(request.pedidoId, motivo)) ?? this.#etapa(this.#pagamento(request.pedidoId)!),
     };
@@ -104,7 +101,8 @@ export class PagamentosService implements ImplOf<PagamentosDefinition> {
       operacao: "EstornarPagamento",
       store: this.deps.store,
       ledger: this.#ledger,
-      next: () => this.deps.estoque.liberarEstoque(request, context),
+      next: (onward) => this.deps.estoque.liberarEstoque(onward, context),
+      recorded: () => this.#pagamento(request.pedidoId) !== undefined,
       undo: () => this.#refund(request.pedidoId, request.motivo),
     });
   }

@@ -148,7 +148,7 @@ export class PedidosService implements ImplOf<PedidosDefinition> {
     let after: PedidoRow | undefined;
     try {
       const result = await this.deps.pagamentos.processarPagamento(
-        { pedidoId, clienteId: row.cliente_id, valorCentavos: row.valor_total_centavos, metodo: row.metodo_pagamento, itens, tokenPedido: tokenPedido(row) },
+        { pedidoId, clienteId: row.cliente_id, valorCentavos: row.valor_total_centavos, metodo: row.metodo_pagamento, itens },
         options,
       );
       after = this.#applyOutcome(pedidoId, result);

@@ -20,8 +20,7 @@ CREATE TABLE IF NOT EXISTS operacoes (
 CREATE TABLE IF NOT EXISTS pedidos_cancelados (
   pedido_id INTEGER PRIMARY KEY,
   motivo TEXT NOT NULL,
-  em TEXT NOT NULL,
-  token_pedido TEXT
+  em TEXT NOT NULL
 );`;
 
 /** One row of `operacoes`. */
@@ -52,36 +51,23 @@ export class Ledger {
     ]);
   }
 
-  /**
-   * Marks the order with this token cancelled for this service. A second mark
-   * for the same order keeps the first reason; one with another token is for
-   * another order that got this id (pedidos.db started over) and replaces it.
-   */
-  markCancelled(pedidoId: number, motivo: string, tokenPedido: string): void {
+  /** Marks an order cancelled for this service; a second mark keeps the first reason. */
+  markCancelled(pedidoId: number, motivo: string): void {
     tombstoneIds(this.store).add(pedidoId);
-    this.store.run(MARK_CANCELLED, [pedidoId, motivo, isoNow(this.clock), tokenPedido]);
+    this.store.run("INSERT OR IGNORE INTO pedidos_cancelados (pedido_id, motivo, em) VALUES (?, ?, ?)", [
+      pedidoId,
+      motivo,
+      isoNow(this.clock),
+    ]);
   }
 
-  /**
-   * The cancellation reason if this service was told to cancel the order. A
-   * tombstone fences off the calls with its token; a call without a token is
-   * fenced off by any tombstone for its id, and so is every call by a tombstone
-   * written before tombstones had tokens.
-   */
-  cancelledReason(pedidoId: number, tokenPedido: string): string | undefined {
+  /** The cancellation reason if this service was told to cancel the order. */
+  cancelledReason(pedidoId: number): string | undefined {
     if (!tombstoneIds(this.store).has(pedidoId)) return undefined;
-    const found = this.store.get<{ motivo: string; token_pedido: string | null }>(TOMBSTONE_BY_ID, [pedidoId]);
-    if (found === undefined) return undefined;
-    if (tokenPedido !== "" && found.token_pedido !== null && found.token_pedido !== tokenPedido) return undefined;
-    return found.motivo;
+    return this.store.get<{ motivo: string }>("SELECT motivo FROM pedidos_cancelados WHERE pedido_id = ?", [pedidoId])
+      ?.motivo;
   }
 }
-
-const MARK_CANCELLED =
-  "INSERT INTO pedidos_cancelados (pedido_id, motivo, em, token_pedido) VALUES (?, ?, ?, ?) " +
-  "ON CONFLICT (pedido_id) DO UPDATE SET motivo = excluded.motivo, em = excluded.em, token_pedido = excluded.token_pedido " +
-  "WHERE token_pedido IS NOT excluded.token_pedido";
-const TOMBSTONE_BY_ID = "SELECT motivo, token_pedido FROM pedidos_cancelados WHERE pedido_id = ?";
 
 /**
  * Per database, every pedido_id that may have a tombstone: read from the table
@@ -95,17 +81,10 @@ const maybeCancelled = new WeakMap<SqlStore, Set<number>>();
 function tombstoneIds(store: SqlStore): Set<number> {
   let ids = maybeCancelled.get(store);
   if (ids === undefined) {
-    addTokenColumn(store);
     ids = new Set(store.all<{ pedido_id: number }>("SELECT pedido_id FROM pedidos_cancelados").map((row) => row.pedido_id));
     maybeCancelled.set(store, ids);
   }
   return ids;
-}
-
-/** A database written before tombstones had tokens (an old `npm start` data directory) gets the column, empty. */
-function addTokenColumn(store: SqlStore): void {
-  const columns = store.all<{ name: string }>("SELECT name FROM pragma_table_info('pedidos_cancelados')");
-  if (!columns.some((column) => column.name === "token_pedido")) store.exec("ALTER TABLE pedidos_cancelados ADD COLUMN token_pedido TEXT");
 }
 
 let lastSecond = Number.NaN;

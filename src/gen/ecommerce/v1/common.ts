@@ -47,10 +47,13 @@ export interface CompensacaoRequest {
   pedidoId: number;
   motivo: string;
   /**
-   * The order's token (Pedido.token_pedido). With it, the service also refuses
-   * this order's forward calls still on their way (a tombstone); without it,
-   * the call undoes only what is already recorded, so a compensation naming an
-   * order that does not exist yet cannot cancel the order that later gets its id.
+   * Says the order exists: its token (Pedido.token_pedido), or "*" when the
+   * caller knows the order exists but not its token. Then each service also
+   * refuses the order's forward calls still on their way (a tombstone). Empty:
+   * a service fences the order off only if it holds an effect of it (and then
+   * passes "*" down the chain); otherwise it only undoes what is recorded, so
+   * a compensation naming an order that does not exist yet cannot cancel the
+   * order that later gets its id.
    */
   tokenPedido: string;
 }

@@ -17,11 +17,6 @@ export interface SepararEstoqueRequest {
   clienteId: number;
   valorCentavos: number;
   itens: ItemPedido[];
-  /**
-   * The order's token as Pedidos gave it (Pedido.token_pedido): a compensation
-   * with the same token fences this call off. Empty from callers that have none.
-   */
-  tokenPedido: string;
 }
 
 export interface ConsultarEstoqueRequest {
@@ -38,7 +33,7 @@ export interface ConsultarEstoqueResponse {
 }
 
 function createBaseSepararEstoqueRequest(): SepararEstoqueRequest {
-  return { pedidoId: 0, clienteId: 0, valorCentavos: 0, itens: [], tokenPedido: "" };
+  return { pedidoId: 0, clienteId: 0, valorCentavos: 0, itens: [] };
 }
 
 export const SepararEstoqueRequest: MessageFns<SepararEstoqueRequest> = {
@@ -54,9 +49,6 @@ export const SepararEstoqueRequest: MessageFns<SepararEstoqueRequest> = {
     }
     for (const v of message.itens) {
       ItemPedido.encode(v!, writer.uint32(34).fork()).join();
-    }
-    if (message.tokenPedido !== "") {
-      writer.uint32(42).string(message.tokenPedido);
     }
     return writer;
   },
@@ -106,14 +98,6 @@ export const SepararEstoqueRequest: MessageFns<SepararEstoqueRequest> = {
             message.itens.push(ItemPedido.decode(reader, reader.uint32()));
             continue;
           }
-          case 5: {
-            if (tag !== 42) {
-              break;
-            }
-
-            message.tokenPedido = reader.string();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -144,11 +128,6 @@ export const SepararEstoqueRequest: MessageFns<SepararEstoqueRequest> = {
         ? globalThis.Number(object.valor_centavos)
         : 0,
       itens: globalThis.Array.isArray(object?.itens) ? object.itens.map((e: any) => ItemPedido.fromJSON(e)) : [],
-      tokenPedido: isSet(object.tokenPedido)
-        ? globalThis.String(object.tokenPedido)
-        : isSet(object.token_pedido)
-        ? globalThis.String(object.token_pedido)
-        : "",
     };
   },
 
@@ -166,9 +145,6 @@ export const SepararEstoqueRequest: MessageFns<SepararEstoqueRequest> = {
     if (message.itens?.length) {
       obj.itens = message.itens.map((e) => ItemPedido.toJSON(e));
     }
-    if (message.tokenPedido !== "") {
-      obj.tokenPedido = message.tokenPedido;
-    }
     return obj;
   },
 
@@ -181,7 +157,6 @@ export const SepararEstoqueRequest: MessageFns<SepararEstoqueRequest> = {
     message.clienteId = object.clienteId ?? 0;
     message.valorCentavos = object.valorCentavos ?? 0;
     message.itens = object.itens?.map((e) => ItemPedido.fromPartial(e)) || [];
-    message.tokenPedido = object.tokenPedido ?? "";
     return message;
   },
 };

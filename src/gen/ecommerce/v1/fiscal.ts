@@ -16,15 +16,10 @@ export interface EmitirNotaFiscalRequest {
   pedidoId: number;
   clienteId: number;
   valorCentavos: number;
-  /**
-   * The order's token as Pedidos gave it (Pedido.token_pedido): a compensation
-   * with the same token fences this call off. Empty from callers that have none.
-   */
-  tokenPedido: string;
 }
 
 function createBaseEmitirNotaFiscalRequest(): EmitirNotaFiscalRequest {
-  return { pedidoId: 0, clienteId: 0, valorCentavos: 0, tokenPedido: "" };
+  return { pedidoId: 0, clienteId: 0, valorCentavos: 0 };
 }
 
 export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
@@ -37,9 +32,6 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
     }
     if (message.valorCentavos !== 0) {
       writer.uint32(24).int64(message.valorCentavos);
-    }
-    if (message.tokenPedido !== "") {
-      writer.uint32(34).string(message.tokenPedido);
     }
     return writer;
   },
@@ -81,14 +73,6 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
             message.valorCentavos = longToNumber(reader.int64());
             continue;
           }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.tokenPedido = reader.string();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -118,11 +102,6 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
         : isSet(object.valor_centavos)
         ? globalThis.Number(object.valor_centavos)
         : 0,
-      tokenPedido: isSet(object.tokenPedido)
-        ? globalThis.String(object.tokenPedido)
-        : isSet(object.token_pedido)
-        ? globalThis.String(object.token_pedido)
-        : "",
     };
   },
 
@@ -137,9 +116,6 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
     if (message.valorCentavos !== 0) {
       obj.valorCentavos = Math.round(message.valorCentavos);
     }
-    if (message.tokenPedido !== "") {
-      obj.tokenPedido = message.tokenPedido;
-    }
     return obj;
   },
 
@@ -151,7 +127,6 @@ export const EmitirNotaFiscalRequest: MessageFns<EmitirNotaFiscalRequest> = {
     message.pedidoId = object.pedidoId ?? 0;
     message.clienteId = object.clienteId ?? 0;
     message.valorCentavos = object.valorCentavos ?? 0;
-    message.tokenPedido = object.tokenPedido ?? "";
     return message;
   },
 };

@@ -15,15 +15,10 @@ export const protobufFileName = "ecommerce/v1/logistica.proto";
 export interface AgendarEnvioRequest {
   pedidoId: number;
   notaFiscalId: number;
-  /**
-   * The order's token as Pedidos gave it (Pedido.token_pedido): a compensation
-   * with the same token fences this call off. Empty from callers that have none.
-   */
-  tokenPedido: string;
 }
 
 function createBaseAgendarEnvioRequest(): AgendarEnvioRequest {
-  return { pedidoId: 0, notaFiscalId: 0, tokenPedido: "" };
+  return { pedidoId: 0, notaFiscalId: 0 };
 }
 
 export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
@@ -33,9 +28,6 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
     }
     if (message.notaFiscalId !== 0) {
       writer.uint32(16).int64(message.notaFiscalId);
-    }
-    if (message.tokenPedido !== "") {
-      writer.uint32(26).string(message.tokenPedido);
     }
     return writer;
   },
@@ -69,14 +61,6 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
             message.notaFiscalId = longToNumber(reader.int64());
             continue;
           }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.tokenPedido = reader.string();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -101,11 +85,6 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
         : isSet(object.nota_fiscal_id)
         ? globalThis.Number(object.nota_fiscal_id)
         : 0,
-      tokenPedido: isSet(object.tokenPedido)
-        ? globalThis.String(object.tokenPedido)
-        : isSet(object.token_pedido)
-        ? globalThis.String(object.token_pedido)
-        : "",
     };
   },
 
@@ -117,9 +96,6 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
     if (message.notaFiscalId !== 0) {
       obj.notaFiscalId = Math.round(message.notaFiscalId);
     }
-    if (message.tokenPedido !== "") {
-      obj.tokenPedido = message.tokenPedido;
-    }
     return obj;
   },
 
@@ -130,7 +106,6 @@ export const AgendarEnvioRequest: MessageFns<AgendarEnvioRequest> = {
     const message = createBaseAgendarEnvioRequest();
     message.pedidoId = object.pedidoId ?? 0;
     message.notaFiscalId = object.notaFiscalId ?? 0;
-    message.tokenPedido = object.tokenPedido ?? "";
     return message;
   },
 };

@@ -19,15 +19,10 @@ export interface ProcessarPagamentoRequest {
   /** cartao_credito, boleto or pix. */
   metodo: string;
   itens: ItemPedido[];
-  /**
-   * The order's token as Pedidos gave it (Pedido.token_pedido): a compensation
-   * with the same token fences this call off. Empty from callers that have none.
-   */
-  tokenPedido: string;
 }
 
 function createBaseProcessarPagamentoRequest(): ProcessarPagamentoRequest {
-  return { pedidoId: 0, clienteId: 0, valorCentavos: 0, metodo: "", itens: [], tokenPedido: "" };
+  return { pedidoId: 0, clienteId: 0, valorCentavos: 0, metodo: "", itens: [] };
 }
 
 export const ProcessarPagamentoRequest: MessageFns<ProcessarPagamentoRequest> = {
@@ -46,9 +41,6 @@ export const ProcessarPagamentoRequest: MessageFns<ProcessarPagamentoRequest> = 
     }
     for (const v of message.itens) {
       ItemPedido.encode(v!, writer.uint32(42).fork()).join();
-    }
-    if (message.tokenPedido !== "") {
-      writer.uint32(50).string(message.tokenPedido);
     }
     return writer;
   },
@@ -106,14 +98,6 @@ export const ProcessarPagamentoRequest: MessageFns<ProcessarPagamentoRequest> = 
             message.itens.push(ItemPedido.decode(reader, reader.uint32()));
             continue;
           }
-          case 6: {
-            if (tag !== 50) {
-              break;
-            }
-
-            message.tokenPedido = reader.string();
-            continue;
-          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -145,11 +129,6 @@ export const ProcessarPagamentoRequest: MessageFns<ProcessarPagamentoRequest> = 
         : 0,
       metodo: isSet(object.metodo) ? globalThis.String(object.metodo) : "",
       itens: globalThis.Array.isArray(object?.itens) ? object.itens.map((e: any) => ItemPedido.fromJSON(e)) : [],
-      tokenPedido: isSet(object.tokenPedido)
-        ? globalThis.String(object.tokenPedido)
-        : isSet(object.token_pedido)
-        ? globalThis.String(object.token_pedido)
-        : "",
     };
   },
 
@@ -170,9 +149,6 @@ export const ProcessarPagamentoRequest: MessageFns<ProcessarPagamentoRequest> = 
     if (message.itens?.length) {
       obj.itens = message.itens.map((e) => ItemPedido.toJSON(e));
     }
-    if (message.tokenPedido !== "") {
-      obj.tokenPedido = message.tokenPedido;
-    }
     return obj;
   },
 
@@ -186,7 +162,6 @@ export const ProcessarPagamentoRequest: MessageFns<ProcessarPagamentoRequest> = 
     message.valorCentavos = object.valorCentavos ?? 0;
     message.metodo = object.metodo ?? "";
     message.itens = object.itens?.map((e) => ItemPedido.fromPartial(e)) || [];
-    message.tokenPedido = object.tokenPedido ?? "";
     return message;
   },
 };

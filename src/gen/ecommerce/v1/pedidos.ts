@@ -42,8 +42,8 @@ export interface Pedido {
   criadoEmMs: number;
   historico: StatusPedido[];
   /**
-   * Names this order, not just its id: compensations and forward calls carry it,
-   * so a tombstone for another order that had or will have this id does not apply.
+   * Names this order, not just its id: a compensation that carries it
+   * (CompensacaoRequest.token_pedido) is known to mean an order that exists.
    */
   tokenPedido: string;
 }
