@@ -58,14 +58,16 @@ export async function deployNetwork(context: DeploymentContext, host: NetworkHos
   const clients = new Map<string, HostedClient>();
   const nodes = new Map<string, RealNode>();
   const replicated = (to: string): boolean => replicaCount(replication.replicas, to as ServiceName) > 1;
-  const faultsOn = (from: RealNode, to: string): Interceptor =>
-    linkFaults({ clock: wallClock, random: random.fork(`link:${from.name}->${to}:${from.epoch}`), link: () => link(from.name, to), target: () => nodes.get(to)! });
+  const faultsOn = (from: RealNode, to: string, epoch = from.epoch): Interceptor =>
+    linkFaults({ clock: wallClock, random: random.fork(`link:${from.name}->${to}:${epoch}`), link: () => link(from.name, to), target: () => nodes.get(to)! });
   const transportTo = (to: ServiceName, from: RealNode): Transport => {
     // Each replica is its own link, as in the simulator: a plan naming `pagamentos` hits its first replica only.
     const perReplica = new Map<string, Transport>();
+    // The instance calling now: a replica is first picked later, perhaps after it crashed and restarted.
+    const epoch = from.epoch;
     const connect = (instance: ServiceInstance): Transport => {
       let transport = perReplica.get(instance.id);
-      if (!transport) perReplica.set(instance.id, (transport = { call: applyInterceptors(instance.transport.call, [faultsOn(from, instance.id)]) }));
+      if (!transport) perReplica.set(instance.id, (transport = { call: applyInterceptors(instance.transport.call, [faultsOn(from, instance.id, epoch)]) }));
       return transport;
     };
     return replicas.transportTo(to, from.name, connect) ?? { call: (request) => clients.get(to)!.transport.call(request) };
