@@ -93,20 +93,25 @@ export interface CompensationStep {
 /**
  * One compensation: record the tombstone first (so no late forward call can
  * apply here any more), let the rest of the chain undo its part, then undo ours.
- * The tombstone is written only for an order known to exist: the request says
- * so (its token, or "*"), or this service holds an effect of it, and then the
- * rest of the chain is told so ("*") since a forward call to it may still be
- * on its way. Pedidos ids are a plain sequence: without this, a compensation
- * naming an order that does not exist yet would cancel the one that later gets
- * that id; such a request only undoes what is recorded.
+ * It acts only on an order known to exist: the request says so (its token, or
+ * "*"), or this service holds an effect of it, and then the rest of the chain
+ * is told so ("*") since a forward call to it may still be on its way.
+ * Otherwise it does nothing at all: Pedidos ids are a plain sequence, and a
+ * compensation naming an order that does not exist yet must not cancel, or
+ * undo effects of, the one that later gets that id.
  */
 export async function runCompensation(step: CompensationStep): Promise<CompensacaoResponse> {
   const { request, store, ledger } = step;
   const { pedidoId, motivo } = request;
   requireToken(pedidoId, request.tokenPedido);
-  const exists = request.tokenPedido !== "" || step.recorded();
-  if (exists) ledger.markCancelled(pedidoId, motivo);
-  const onward = exists && request.tokenPedido === "" ? { ...request, tokenPedido: ANY_ORDER } : request;
+  if (request.tokenPedido === "" && !step.recorded()) {
+    // No word that the order exists and nothing of it here, so nothing further down the chain either (each step
+    // records its effect before calling the next): anything that appears later is a live, unfenced forward call's.
+    ledger.record({ pedidoId, operacao: step.operacao, resultado: "nada a desfazer", detalhe: motivo });
+    return { pedidoId, etapas: [] };
+  }
+  ledger.markCancelled(pedidoId, motivo);
+  const onward = request.tokenPedido === "" ? { ...request, tokenPedido: ANY_ORDER } : request;
   const downstream = step.next ? await step.next(onward) : { pedidoId, etapas: [] };
   const etapa = store.tx(() => {
     const undone = step.undo();

@@ -327,6 +327,22 @@ describe("tombstones and the order's token", () => {
     assertInvariants(fx.stores);
   });
 
+  test("a compensation without a token that finds nothing returns at once and sends nothing on: the held charge then ships the order whole", async () => {
+    const faults = createLinkFaults();
+    const fx = await createCheckoutFixture({ interceptors: faults.interceptors });
+    const charge = faults.hold("pedidos", "pagamentos");
+    const placing = fx.order([{ produtoId: 1, quantidade: 2 }]);
+    await charge.reached;
+    // Had it gone on to Estoque, its undo back here would refund the charge about to be made.
+    assert.deepEqual((await fx.clients.pagamentos.estornarPagamento({ pedidoId: 1, motivo: "engano" })).etapas, []);
+    const liberar = fx.stores.estoque.get<{ n: number }>("SELECT COUNT(*) AS n FROM operacoes WHERE operacao = 'LiberarEstoque'")!.n;
+    assert.equal(liberar, 0, "nothing sent down the chain");
+    charge.release();
+    assert.equal((await placing).status, "enviado");
+    assert.equal(fx.stores.pagamentos.get<{ status: string }>("SELECT status FROM pagamentos WHERE pedido_id = 1")!.status, "aprovado");
+    assertInvariants(fx.stores);
+  });
+
   test("a compensation without a token that finds the charge fences the rest of the chain: the SepararEstoque on its way is refused", async () => {
     const faults = createLinkFaults();
     const fx = await createCheckoutFixture({ interceptors: faults.interceptors });

@@ -47,12 +47,13 @@ export interface CompensacaoRequest {
   pedidoId: number;
   motivo: string;
   /**
-   * Says the order exists: its token (Pedido.token_pedido), or "*" when the
-   * caller knows the order exists but not its token. Then each service also
-   * refuses the order's forward calls still on their way (a tombstone). Empty:
-   * a service fences the order off only if it holds an effect of it (and then
-   * passes "*" down the chain); otherwise it only undoes what is recorded, so
-   * a compensation naming an order that does not exist yet cannot cancel the
+   * The caller's word that the order exists: its token (Pedido.token_pedido),
+   * or "*" when the caller knows the order exists but not its token (trusted,
+   * not checked beyond the token's pedido_id). Then each service refuses the
+   * order's forward calls still on their way (a tombstone) and undoes its
+   * effect. Empty: a service that holds an effect of the order does the same
+   * and passes "*" down the chain; one that holds none does nothing at all, so
+   * a compensation naming an order that does not exist yet cannot touch the
    * order that later gets its id.
    */
   tokenPedido: string;
