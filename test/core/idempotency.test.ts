@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isValidChaveAcesso } from "../../src/core/fiscal/chave-acesso.js";
 import { isValidCodigoRastreamento } from "../../src/core/logistica/codigo-rastreamento.js";
+import type { ServiceName } from "../../src/core/vocabulary.js";
 import type { CompensacaoResponse, Etapa, ResultadoCheckout } from "../../src/gen/ecommerce/v1/common.js";
 import type { Pedido } from "../../src/gen/ecommerce/v1/pedidos.js";
 import {
@@ -318,6 +319,16 @@ describe("tombstones and the order's token", () => {
     return { fx, order };
   }
 
+  /** Pedido 1 (2 of product 1) placed, its chain's call from `from` to `to` held on the link. */
+  async function orderHeldOn(from: ServiceName, to: ServiceName) {
+    const faults = createLinkFaults();
+    const fx = await createCheckoutFixture({ interceptors: faults.interceptors });
+    const held = faults.hold(from, to);
+    const placing = fx.order([{ produtoId: 1, quantidade: 2 }]);
+    await held.reached;
+    return { fx, held, placing };
+  }
+
   test("a compensation without a token, for an order no service holds an effect of, fences nothing: the order still ships", async () => {
     const { fx, order } = await pendingWithNoEffect();
     const undone = await fx.clients.pagamentos.estornarPagamento({ pedidoId: order.id, motivo: "sem token" });
@@ -328,11 +339,7 @@ describe("tombstones and the order's token", () => {
   });
 
   test("a compensation without a token that finds nothing returns at once and sends nothing on: the held charge then ships the order whole", async () => {
-    const faults = createLinkFaults();
-    const fx = await createCheckoutFixture({ interceptors: faults.interceptors });
-    const charge = faults.hold("pedidos", "pagamentos");
-    const placing = fx.order([{ produtoId: 1, quantidade: 2 }]);
-    await charge.reached;
+    const { fx, held: charge, placing } = await orderHeldOn("pedidos", "pagamentos");
     // Had it gone on to Estoque, its undo back here would refund the charge about to be made.
     assert.deepEqual((await fx.clients.pagamentos.estornarPagamento({ pedidoId: 1, motivo: "engano" })).etapas, []);
     const liberar = fx.stores.estoque.get<{ n: number }>("SELECT COUNT(*) AS n FROM operacoes WHERE operacao = 'LiberarEstoque'")!.n;
@@ -344,11 +351,7 @@ describe("tombstones and the order's token", () => {
   });
 
   test("a compensation without a token that finds the charge fences the rest of the chain: the SepararEstoque on its way is refused", async () => {
-    const faults = createLinkFaults();
-    const fx = await createCheckoutFixture({ interceptors: faults.interceptors });
-    const held = faults.hold("pagamentos", "estoque");
-    const placing = fx.order([{ produtoId: 1, quantidade: 2 }]);
-    await held.reached;
+    const { fx, held, placing } = await orderHeldOn("pagamentos", "estoque");
     const undone = await fx.clients.pagamentos.estornarPagamento({ pedidoId: 1, motivo: "operador" });
     assert.deepEqual(steps(undone), [["pagamentos", "estornado", "pagamento 1"]]);
     for (const s of SERVICES_WITH_TOMBSTONES) {
