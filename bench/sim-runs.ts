@@ -93,7 +93,7 @@ export async function repeatedSimRuns(
 }
 
 /** The simulator's speed targets (issue 4), judged on the median runs. */
-export const TARGETS = { checkoutsPerSecond: 3000, virtualPerWall: 1000 } as const;
+const TARGETS = { checkoutsPerSecond: 3000, virtualPerWall: 1000 } as const;
 
 /** The verdict on each target, for the bench's baseline runs at 5 and 1000 ms arrivals. */
 export function targetLines(runs: readonly SimRun[]): string[] {

@@ -43,7 +43,7 @@ export interface Pedido {
   historico: StatusPedido[];
   /**
    * Names this order, not just its id: a compensation that carries it
-   * (CompensacaoRequest.token_pedido) is known to mean an order that exists.
+   * (CompensacaoRequest.token_pedido) vouches that the order exists.
    */
   tokenPedido: string;
 }
